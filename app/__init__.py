@@ -1,0 +1,1 @@
+"""Funnel Lab's desktop window (PySide6). Imports sim/, never the other way round."""
