@@ -1,0 +1,653 @@
+"""The typed scenario: everything a file holds, with units, defaults and allowed ranges.
+
+Defaults describe a mid-size B2B company with today's problem (DOMAIN.md "Calibration"): volume
+targeting, a low MQL threshold, few reps who trust marketing's leads. Any numeric field of the
+model may hold a distribution instead of a number (sim/ranges.py); structural settings
+(seed, horizon, warm-up, replications, names) are plain numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.metrics import METRICS
+from sim.ranges import (
+    CarryOver,
+    NonNegative,
+    Positive,
+    PositiveCount,
+    Probability,
+    Range,
+    field,
+    plain,
+    uncertain,
+)
+
+SCHEMA_VERSION = 1
+JUNK_TYPES = ("existing_customer", "outside_area", "product_not_offered", "student_competitor")
+
+
+class Section(BaseModel):
+    """A frozen, strict block of the scenario: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class JunkMix(Section):
+    """Relative weights of the four kinds of junk lead ("targeting flubs", seed 000)."""
+
+    existing_customer: NonNegative = field(
+        0.35, "weight", "Existing customers wanting support who filled in a sales form."
+    )
+    outside_area: NonNegative = field(0.2, "weight", "Contacts outside the service area.")
+    product_not_offered: NonNegative = field(
+        0.2, "weight", "People wanting a product the company does not offer."
+    )
+    student_competitor: NonNegative = field(
+        0.25, "weight", "Students, job seekers and competitors downloading content."
+    )
+
+
+class Channel(Section):
+    """A lead source: paid media bought by budget, or organic/partner volume that brand lifts."""
+
+    name: str = Field("Paid search", min_length=1, max_length=60, description="Channel name.")
+    source: Literal["marketing", "partner"] = Field(
+        "marketing", description="Who gets sourcing credit for its leads (contribution)."
+    )
+    volume: Literal["budget", "organic"] = Field(
+        "budget",
+        description="budget: leads = weekly budget / CPL. organic: a weekly lead count that "
+        "brand awareness lifts (direct/organic inbound, referrals).",
+    )
+    weekly_budget: NonNegative = field(
+        0.0, "currency/week", "Media spend per week (budget channels)."
+    )
+    base_cpl: NonNegative = field(
+        100.0,
+        "currency/lead",
+        "Cost per lead at middle targeting breadth and no brand awareness. For organic "
+        "channels, a cost per lead such as a referral fee (0 if free).",
+    )
+    weekly_leads: NonNegative = field(
+        0.0, "leads/week", "Organic channels: leads per week with no brand awareness."
+    )
+    awareness_lift: NonNegative = field(
+        0.0,
+        "x at full awareness",
+        "Organic channels: extra volume at full awareness (1 = twice the leads).",
+    )
+    targeting_breadth: Probability = field(
+        0.5,
+        "0 narrow .. 1 broad",
+        "How broadly the channel targets. Broader buys cheaper leads with lower ICP fit "
+        "and more junk; narrower costs more per lead (seed 000).",
+    )
+    fit_mean: Probability = field(
+        0.45, "0..1", "Average ICP fit (firmographic + demographic) at middle breadth."
+    )
+    junk_share: Probability = field(
+        0.25, "share of leads", "Share of junk leads at middle breadth (see junk_mix)."
+    )
+    junk_mix: JunkMix = Field(default_factory=JunkMix, description="Kinds of junk lead.")
+    sales_ready_share: Probability = field(
+        0.06,
+        "share of leads",
+        "Share of (non-junk) leads already in market when they arrive: 5-15% (seed 003).",
+    )
+    authority_share: Probability = field(
+        0.45, "share of leads", "Share of contacts who hold buying authority (title/role)."
+    )
+
+    @model_validator(mode="after")
+    def _volume_inputs(self) -> Channel:
+        if self.volume == "budget" and _central(self.base_cpl) <= 0:
+            raise ValueError(f"channel '{self.name}': a budget channel needs base_cpl > 0")
+        return self
+
+
+def _default_channels() -> list[Channel]:
+    return [
+        Channel(
+            name="Paid search",
+            weekly_budget=18000.0,
+            base_cpl=120.0,
+            targeting_breadth=0.6,
+            fit_mean=0.45,
+            junk_share=0.18,
+            sales_ready_share=0.07,
+        ),
+        Channel(
+            name="Paid social",
+            weekly_budget=14000.0,
+            base_cpl=60.0,
+            targeting_breadth=0.85,
+            fit_mean=0.35,
+            junk_share=0.3,
+            sales_ready_share=0.03,
+            authority_share=0.3,
+        ),
+        Channel(
+            name="Content syndication",
+            weekly_budget=10000.0,
+            base_cpl=45.0,
+            targeting_breadth=0.8,
+            fit_mean=0.4,
+            junk_share=0.3,
+            sales_ready_share=0.02,
+            junk_mix=JunkMix(student_competitor=0.6, existing_customer=0.1),
+        ),
+        Channel(
+            name="Events & webinars",
+            weekly_budget=8000.0,
+            base_cpl=160.0,
+            targeting_breadth=0.4,
+            fit_mean=0.5,
+            junk_share=0.12,
+            sales_ready_share=0.05,
+            authority_share=0.55,
+        ),
+        Channel(
+            name="Organic & direct",
+            volume="organic",
+            base_cpl=0.0,
+            weekly_leads=70.0,
+            awareness_lift=1.2,
+            targeting_breadth=0.7,
+            fit_mean=0.45,
+            junk_share=0.35,
+            sales_ready_share=0.08,
+            junk_mix=JunkMix(existing_customer=0.6, outside_area=0.15),
+        ),
+        Channel(
+            name="Partners & referrals",
+            source="partner",
+            volume="organic",
+            base_cpl=150.0,
+            weekly_leads=12.0,
+            awareness_lift=0.5,
+            targeting_breadth=0.2,
+            fit_mean=0.62,
+            junk_share=0.05,
+            sales_ready_share=0.15,
+            authority_share=0.6,
+        ),
+    ]
+
+
+class Targeting(Section):
+    """How targeting breadth trades volume for quality, for every budget channel."""
+
+    cpl_ratio_narrow_to_broad: uncertain(Range(1.0)) = field(
+        4.0, "x", "How many times more a lead costs at the narrowest targeting than the broadest."
+    )
+    fit_shift_narrow_to_broad: Probability = field(
+        0.3, "fit points 0..1", "How much higher the average ICP fit is at narrowest targeting."
+    )
+    junk_ratio_broad_to_narrow: uncertain(Range(1.0)) = field(
+        4.0, "x", "How many times more junk the broadest targeting brings than the narrowest."
+    )
+
+
+class Brand(Section):
+    """Brand spend builds awareness (geometric adstock + Hill saturation), with a lag."""
+
+    weekly_spend: NonNegative = field(
+        6000.0, "currency/week", "Brand spend per week (not lead-generating media)."
+    )
+    prior_weekly_spend: NonNegative = field(
+        6000.0,
+        "currency/week",
+        "Brand spend per week before the simulation starts; sets the starting awareness.",
+    )
+    adstock_theta: CarryOver = field(
+        0.85,
+        "per week",
+        "Carry-over: share of last week's adstock that survives a week. Same meaning as in "
+        "Robyn, PyMC-Marketing and Meridian, so a fitted value can be typed in.",
+    )
+    hill_shape: uncertain(Range(0.1, 10.0)) = field(
+        1.5, "", "Hill curve shape (a): above 1, awareness builds slowly then saturates."
+    )
+    half_saturation: Positive = field(
+        60000.0, "currency (adstock)", "Adstock level at which awareness reaches half its maximum."
+    )
+    saturation: bool = Field(
+        True, description="Pass adstock through the Hill curve (off: awareness stays at 0)."
+    )
+    lag_weeks: uncertain(Range(0, 52, integer=True)) = field(
+        6, "weeks", "Delay before awareness changes show in CPL, response and win rates."
+    )
+    cpl_reduction: Probability = field(
+        0.3, "share at full awareness", "How much lower CPL is at full awareness."
+    )
+    response_lift: NonNegative = field(
+        0.5, "x at full awareness", "Extra engagement with content at full awareness."
+    )
+    win_rate_lift: NonNegative = field(
+        0.25, "x at full awareness", "Relative lift of win probability at full awareness."
+    )
+    dark_funnel_touches: NonNegative = field(
+        1.5,
+        "touches/lead at full awareness",
+        "Extra anonymous touches (ad views, organic visits) before a lead appears, at full "
+        "awareness: the untracked 'dark funnel' (seed 002).",
+    )
+
+
+class Buyers(Section):
+    """The latent buying state of each lead's account: most leads are not ready to buy."""
+
+    fit_concentration: uncertain(Range(0.5, 200.0)) = field(
+        5.0, "", "How tightly ICP fit clusters around a channel's mean (beta concentration)."
+    )
+    weeks_to_in_market: Positive = field(
+        60.0,
+        "weeks",
+        "Mean time until a not-yet-ready account starts buying, without nurture. Buying cycles "
+        "take weeks to months (seed 002).",
+    )
+    in_market_weeks: Positive = field(
+        14.0, "weeks", "Mean time an account stays in market before buying elsewhere or stopping."
+    )
+    engaged_weeks: Positive = field(
+        30.0, "weeks", "Mean time a lead keeps engaging before going cold (unsubscribes, leaves)."
+    )
+    self_engagements_per_week: NonNegative = field(
+        0.08, "engagements/week", "Engagements a lead makes on its own while not in market."
+    )
+    in_market_engagement_factor: uncertain(Range(1.0)) = field(
+        6.0,
+        "x",
+        "How much more an in-market buyer engages (B2B buyers consume 13-17 assets, seed 001).",
+    )
+    demo_requests_per_in_market_week: NonNegative = field(
+        0.06, "requests/week", "Rate at which an in-market buyer asks for a demo or a call."
+    )
+    junk_hand_raise_share: Probability = field(
+        0.35,
+        "share of junk leads",
+        "Share of junk leads who submit a contact/demo form (support requests, job seekers).",
+    )
+    budget_share: Probability = field(
+        0.5, "share", "Share of average-fit accounts with budget; rises with fit."
+    )
+    need_fit_minimum: Probability = field(
+        0.3, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
+    )
+
+
+class EngagementKind(Section):
+    """A kind of engagement: how often it occurs and the behaviour points it scores."""
+
+    share: NonNegative = field(1.0, "weight", "Relative frequency of this engagement.")
+    points: uncertain(Range(0.0, 200.0)) = field(5.0, "points", "Behaviour points it scores.")
+    intent_factor: uncertain(Range(0.0, 20.0)) = field(
+        1.0, "x", "How much likelier it is from an in-market buyer (pricing pages: high)."
+    )
+
+
+class Scoring(Section):
+    """Lead scoring: observed fit points plus decaying behaviour points (seed 001)."""
+
+    fit_points_max: uncertain(Range(0.0, 200.0)) = field(
+        40.0,
+        "points",
+        "Points for a perfect ICP fit (industry, size, revenue, geography, title/role).",
+    )
+    fit_data_noise: uncertain(Range(0.0, 1.0)) = field(
+        0.15, "sd of fit", "Data-quality noise: how wrongly the CRM sees a lead's fit."
+    )
+    decay_half_life_weeks: Positive = field(
+        4.0, "weeks", "Behaviour points halve after this long (recency decay)."
+    )
+    form_fill: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.12, points=10, intent_factor=1.5)
+    )
+    content_download: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.22, points=6, intent_factor=1.0)
+    )
+    webinar_registered: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.08, points=3, intent_factor=1.0)
+    )
+    webinar_attended: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.05, points=12, intent_factor=1.5)
+    )
+    pricing_page: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.05, points=15, intent_factor=5.0)
+    )
+    product_page: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.13, points=5, intent_factor=2.0)
+    )
+    dwell_visit: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.2, points=2, intent_factor=1.0),
+        description="A web visit past the dwell-time rule (30 s, seed 001).",
+    )
+    email_click: EngagementKind = Field(
+        default_factory=lambda: EngagementKind(share=0.15, points=1, intent_factor=1.0)
+    )
+
+
+ENGAGEMENT_KINDS = (
+    "form_fill",
+    "content_download",
+    "webinar_registered",
+    "webinar_attended",
+    "pricing_page",
+    "product_page",
+    "dwell_visit",
+    "email_click",
+)
+
+
+class Nurture(Section):
+    """Nurture programme: cadence and relevance drive engagement and readiness (seeds 002, 003)."""
+
+    touches_per_week: uncertain(Range(0.0, 7.0)) = field(
+        0.5, "touches/week", "Nurture emails/content sent to each lead in nurture per week."
+    )
+    content_relevance: Probability = field(
+        0.35, "0..1", "How relevant the content is to the lead's persona and stage."
+    )
+    response_per_touch: Probability = field(
+        0.25, "engagements/touch", "Engagements per touch at perfect relevance."
+    )
+    readiness_speedup: NonNegative = field(
+        1.0,
+        "x at full relevance and 1 touch/week",
+        "How much nurture speeds the move into market (educating, building the case).",
+    )
+    weekly_cost: NonNegative = field(
+        2000.0, "currency/week", "Cost of running the nurture programme."
+    )
+
+
+class Trust(Section):
+    """Sales trust in marketing's leads: the cry-wolf effect (DOMAIN.md mechanism 6)."""
+
+    initial_mean: Probability = field(
+        0.2, "0..1", "Starting trust, the team average. Only 7% of reps think MQLs are good (000)."
+    )
+    initial_spread: uncertain(Range(0.0, 0.5)) = field(
+        0.1, "sd", "Spread of starting trust across reps."
+    )
+    learning_rate: Probability = field(
+        0.03, "per worked MQL", "How far one worked MQL's outcome moves a rep's trust."
+    )
+    team_influence: Probability = field(
+        0.1, "per week", "How far each rep's trust moves weekly toward the team's experience."
+    )
+    share_follow_all: Probability = field(
+        0.05, "share of reps", "Reps who follow up every MQL whatever its record."
+    )
+    share_follow_none: Probability = field(
+        0.05, "share of reps", "Reps who ignore every MQL whatever its record."
+    )
+    defer_weight: Probability = field(
+        0.5,
+        "0..1",
+        "How strongly low trust pushes MQL follow-up behind outbound work (later follow-up).",
+    )
+    evidence_weight: Probability = field(
+        0.8,
+        "0..1",
+        "For an MQL that carries the review's evidence: how much the rep judges it on its own "
+        "merit instead of at their discounted rate.",
+    )
+
+
+class Sales(Section):
+    """Sales capacity and speed: SDRs work MQLs, AEs work opportunities (mechanism 5)."""
+
+    sdr_count: PositiveCount = field(8, "reps", "Sales development reps working MQLs.")
+    ae_count: PositiveCount = field(6, "reps", "Account executives working opportunities.")
+    workday_start_hour: plain(Range(0, 23, integer=True)) = field(
+        9, "hour", "When the working day starts (Monday to Friday)."
+    )
+    workday_hours: uncertain(Range(1.0, 16.0)) = field(
+        8.0, "hours/day", "Working hours per day, Monday to Friday."
+    )
+    always_on_duty: bool = Field(
+        False, description="Reps cover every hour of the week (for queue validation)."
+    )
+    queue_order: Literal["fifo", "score"] = Field(
+        "fifo", description="Order in which MQLs are worked: first in, or highest score first."
+    )
+    max_attempts: PositiveCount = field(4, "attempts", "Contact attempts per MQL at full trust.")
+    attempt_spacing_hours: NonNegative = field(24.0, "hours", "Wait between contact attempts.")
+    attempt_hours: Positive = field(0.2, "hours", "Rep time per contact attempt.")
+    discovery_hours: Positive = field(0.75, "hours", "Rep time per discovery/qualification call.")
+    glance_hours: NonNegative = field(
+        0.05, "hours", "Rep time to look at an MQL and decide not to follow up."
+    )
+    contact_rate: Probability = field(
+        0.55, "probability", "Chance an immediate first attempt reaches an interested lead."
+    )
+    contact_rate_not_in_market: Probability = field(
+        0.35, "x", "Relative responsiveness of a lead that is not in market."
+    )
+    speed_fast_half_life_hours: Positive = field(
+        0.75,
+        "hours",
+        "Speed to lead: the contact chance falls by half every this many hours at first...",
+    )
+    speed_slow_share: Probability = field(
+        0.12, "share", "...except this share of it, which fades slowly (leads still interested)."
+    )
+    speed_slow_half_life_hours: Positive = field(
+        10.0, "hours", "Half-life of the slowly fading share of the contact chance."
+    )
+    outbound_block_hours: Positive = field(
+        1.0, "hours", "Length of an outbound prospecting block a rep does instead of an MQL."
+    )
+    outbound_sqls_per_hour: NonNegative = field(
+        0.012, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
+    )
+    outbound_fit_mean: Probability = field(0.6, "0..1", "ICP fit of sales-prospected accounts.")
+    ae_max_open_opportunities: PositiveCount = field(
+        18, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
+    )
+    ae_hours_per_opportunity_week: NonNegative = field(
+        1.5, "hours/week", "AE time one open opportunity takes each week."
+    )
+    ae_outbound_sqls_per_hour: NonNegative = field(
+        0.01, "SQLs/hour", "Sales-sourced SQLs that an AE's spare hour of prospecting produces."
+    )
+    rep_cost_per_week: NonNegative = field(
+        2500.0, "currency/week", "Loaded cost of one rep per week (for CAC)."
+    )
+
+
+class Review(Section):
+    """Optional human review before hand-off: costs time, filters junk, attaches evidence."""
+
+    catch_junk: Probability = field(0.8, "share", "Share of junk MQLs the reviewer stops.")
+    catch_poor_fit: Probability = field(
+        0.4, "share", "Share of poor-fit (no need) MQLs the reviewer stops."
+    )
+    delay_hours: NonNegative = field(
+        3.0, "business hours", "Time from MQL to hand-off while the reviewer checks it."
+    )
+    cost_per_review: NonNegative = field(4.0, "currency/MQL", "Marketing cost of one review.")
+
+
+class Deals(Section):
+    """Opportunities: cycle time, win probability and deal size (mechanism 8)."""
+
+    win_rate: Probability = field(
+        0.24, "probability", "Win probability of an average SQL (fit 0.5, in market, BANT)."
+    )
+    fit_effect: NonNegative = field(
+        1.2, "log-odds per unit fit", "How much more often well-fitting accounts win."
+    )
+    not_in_market_factor: Probability = field(
+        0.35, "x", "Relative win chance of an account that is not in market."
+    )
+    missing_bant_factor: Probability = field(
+        0.6, "x per item", "Relative win chance for each BANT item that does not hold."
+    )
+    wait_decay_weeks: Positive = field(
+        6.0, "weeks", "An SQL waiting for an AE loses half its win chance after this long."
+    )
+    cycle_weeks: Positive = field(
+        10.0, "weeks (median)", "Median time from opportunity to close: weeks to months."
+    )
+    cycle_spread: uncertain(Range(0.0, 2.0)) = field(0.5, "log sd", "Spread of cycle times.")
+    deal_size: Positive = field(30000.0, "currency (median)", "Median deal size at fit 0.5.")
+    deal_size_spread: uncertain(Range(0.0, 3.0)) = field(0.6, "log sd", "Spread of deal sizes.")
+    fit_size_effect: NonNegative = field(
+        0.8, "log size per unit fit", "How much larger well-fitting accounts' deals are."
+    )
+
+
+class Learning(Section):
+    """Optional: marketing learns from rejection reasons and cuts junk (mechanism 7)."""
+
+    enabled: bool = Field(False, description="Marketing adjusts targeting from rejection reasons.")
+    rate: Probability = field(
+        0.3, "per week", "Share of the observed junk-rejection rate removed from targeting weekly."
+    )
+    floor: Probability = field(
+        0.3, "x", "Junk can fall to at most this fraction of its starting share."
+    )
+
+
+class Attribution(Section):
+    """Credit models' settings (mechanism 11)."""
+
+    anonymous_touches: NonNegative = field(
+        1.2, "touches/lead", "Mean anonymous touches (ad clicks, visits) before a lead is created."
+    )
+    time_decay_half_life_days: Positive = field(
+        7.0, "days", "Time-decay model: a touch this much older gets half the credit."
+    )
+
+
+class Definitions(Section):
+    """The lead definitions both teams agree to: these ARE the model's parameters (mech. 12)."""
+
+    mql_threshold: uncertain(Range(0.0, 500.0)) = field(
+        35.0, "points", "Score (fit + behaviour) at which a lead becomes an MQL."
+    )
+    fit_minimum: uncertain(Range(0.0, 200.0)) = field(
+        0.0, "fit points", "Minimum observed fit points for an MQL (0 = no minimum)."
+    )
+    demo_request_is_mql: bool = Field(True, description="A demo request is an immediate MQL.")
+    review_step: bool = Field(False, description="A marketer reviews each MQL before hand-off.")
+    sla_hours: Positive = field(24.0, "hours", "Agreed time from hand-off to first attempt.")
+    sql_requires_budget: bool = Field(True, description="SQL needs Budget (BANT).")
+    sql_requires_authority: bool = Field(True, description="SQL needs Authority (BANT).")
+    sql_requires_need: bool = Field(True, description="SQL needs Need (BANT).")
+    sql_requires_timing: bool = Field(False, description="SQL needs Timing (BANT).")
+
+
+class Target(Section):
+    """A target both teams sign up to: a metric, a period, a direction and a value."""
+
+    metric: str = Field(description="A metric name from the registry (funnel-lab metrics).")
+    period: str = Field(
+        "horizon",
+        description="'horizon' (the measurement window) or a calendar quarter like '2027-Q2'.",
+    )
+    direction: Literal["at_least", "at_most"] = "at_least"
+    value: float = Field(description="The target value, in the metric's unit.")
+    owner: Literal["marketing", "sales", "shared"] = "shared"
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, name: str) -> str:
+        if name not in METRICS:
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(METRICS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(f"unknown metric '{name}'{hint}")
+        return name
+
+    @field_validator("period")
+    @classmethod
+    def _period_form(cls, period: str) -> str:
+        if period == "horizon":
+            return period
+        try:
+            year, quarter = period.split("-Q")
+            if not (1900 < int(year) < 3000 and 1 <= int(quarter) <= 4):
+                raise ValueError
+        except ValueError:
+            raise ValueError(
+                f"period must be 'horizon' or a quarter like '2027-Q2', got '{period}'"
+            ) from None
+        return period
+
+
+class Simulation(Section):
+    """How long to simulate and how many times (structural: plain numbers only)."""
+
+    weeks: plain(Range(4, 520, integer=True)) = field(
+        104, "weeks", "Simulated weeks, warm-up included."
+    )
+    warmup_weeks: plain(Range(0, 260, integer=True)) = field(
+        26, "weeks", "Weeks simulated before measuring, so queues and trust settle."
+    )
+    replications: plain(Range(1, 10000, integer=True)) = field(
+        40, "runs", "Monte Carlo replications for a full run."
+    )
+    seed: plain(Range(0, 2**63 - 1, integer=True)) = field(
+        20261125, "", "Random seed: same scenario + same seed = the same numbers."
+    )
+
+
+class Scenario(Section):
+    """A complete plan: channels, brand, scoring, sales, definitions, targets and run settings."""
+
+    schema_version: int = Field(SCHEMA_VERSION, description="File format version.")
+    name: str = Field("Untitled scenario", min_length=1, max_length=120)
+    description: str = Field("", max_length=5000)
+    start_date: dt.date = Field(
+        dt.date(2026, 1, 5), description="First day simulated; results read in its quarters."
+    )
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
+    simulation: Simulation = Field(default_factory=Simulation)
+    channels: list[Channel] = Field(default_factory=_default_channels, min_length=1, max_length=40)
+    targeting: Targeting = Field(default_factory=Targeting)
+    brand: Brand = Field(default_factory=Brand)
+    buyers: Buyers = Field(default_factory=Buyers)
+    scoring: Scoring = Field(default_factory=Scoring)
+    nurture: Nurture = Field(default_factory=Nurture)
+    sales: Sales = Field(default_factory=Sales)
+    trust: Trust = Field(default_factory=Trust)
+    review: Review = Field(default_factory=Review)
+    deals: Deals = Field(default_factory=Deals)
+    learning: Learning = Field(default_factory=Learning)
+    attribution: Attribution = Field(default_factory=Attribution)
+    definitions: Definitions = Field(default_factory=Definitions)
+    targets: list[Target] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.simulation.warmup_weeks >= self.simulation.weeks:
+            raise ValueError(
+                f"simulation.warmup_weeks ({self.simulation.warmup_weeks}) must be less than "
+                f"simulation.weeks ({self.simulation.weeks})"
+            )
+        names = [c.name for c in self.channels]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"channel names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def sha256(self) -> str:
+        """A stable hash of the scenario's content: results carry it to say what they belong to."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _central(value: float | object) -> float:
+    """A field's central value (a distribution's median) for checks made before sampling."""
+    median = getattr(value, "median", None)
+    return float(median()) if callable(median) else float(value)  # type: ignore[arg-type]
