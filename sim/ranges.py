@@ -12,7 +12,14 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import (
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 
 from sim.distributions import Choice, Distribution, is_distribution
 
@@ -125,6 +132,11 @@ def _number_schema(allowed: Range) -> dict[str, Any]:
     return schema
 
 
+def _serialize(value: Any) -> Any:
+    """A distribution as its table (no empty optional keys); a number as itself."""
+    return value.model_dump(exclude_none=True) if is_distribution(value) else value
+
+
 def uncertain(allowed: Range) -> Any:
     """The annotated type of a numeric field that may hold a number or a distribution."""
     number = int if allowed.integer else float
@@ -133,6 +145,7 @@ def uncertain(allowed: Range) -> Any:
         number | Distribution,
         allowed,
         PlainValidator(lambda v: parse_uncertain(v, allowed)),
+        PlainSerializer(_serialize),
         WithJsonSchema(schema),
     ]
 
