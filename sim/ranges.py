@@ -101,9 +101,9 @@ def parse_uncertain(value: Any, allowed: Range) -> Any:
     return check_value(parse_number(value, allowed), allowed)
 
 
-def parse_number(value: Any, allowed: Range) -> float | int:
+def parse_number(value: Any, allowed: Range, hint: str = DIST_HINT) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be {DIST_HINT}")
+        raise ValueError(f"must be {hint}")
     if allowed.integer:
         if not float(value).is_integer():
             raise ValueError(f"must be {allowed}")
@@ -155,7 +155,11 @@ def plain(allowed: Range) -> Any:
     return Annotated[
         int if allowed.integer else float,
         allowed,
-        PlainValidator(lambda v: check_value(parse_number(v, allowed), allowed)),
+        PlainValidator(
+            lambda v: check_value(
+                parse_number(v, allowed, f"a plain number ({allowed}), not a distribution"), allowed
+            )
+        ),
         WithJsonSchema(_number_schema(allowed)),
     ]
 
