@@ -18,7 +18,9 @@ Z95 = float(special.ndtri(0.95))
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # TOML allows nan and inf; such a parameter slips past checks like Normal's (comparisons
+    # with nan are False) or a field range open above, and then draws nan or inf at run time.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Draw `size` values by inverse transform, so one uniform stream drives every shape."""
@@ -149,9 +151,11 @@ class Beta(_Dist):
 
     @model_validator(mode="after")
     def _one_form(self) -> Beta:
-        by_mean = self.mean is not None and self.concentration is not None
-        by_shape = self.alpha is not None and self.beta is not None
-        if by_mean == by_shape:
+        # Exactly one complete form: a stray key of the other form would be silently ignored.
+        given = {
+            k for k in ("mean", "concentration", "alpha", "beta") if getattr(self, k) is not None
+        }
+        if given not in ({"mean", "concentration"}, {"alpha", "beta"}):
             raise ValueError("give either mean and concentration, or alpha and beta")
         return self
 
