@@ -28,3 +28,27 @@ def hill(x: np.ndarray | float, shape: float, half_saturation: float) -> np.ndar
         return np.where(x > 0, 1.0, 0.0)
     xa = np.power(x, shape)
     return xa / (xa + half_saturation**shape)
+
+
+def awareness_by_week(
+    weekly_spend: float,
+    prior_weekly_spend: float,
+    theta: float,
+    shape: float,
+    half_saturation: float,
+    lag_weeks: int,
+    weeks: int,
+    saturation: bool = True,
+) -> np.ndarray:
+    """Awareness in [0, 1) as it acts on demand in each simulated week (after the lag).
+
+    Adstock starts at the steady state of the prior spend level, so a company with an existing
+    brand starts with its awareness; the lag shifts when a change in spend starts to show.
+    """
+    if not saturation:
+        return np.zeros(weeks)
+    initial = prior_weekly_spend / (1.0 - theta)
+    spend = np.full(weeks + lag_weeks, weekly_spend, dtype=float)
+    spend[:lag_weeks] = prior_weekly_spend
+    adstock = geometric_adstock(spend, theta, initial=initial)
+    return hill(adstock, shape, half_saturation)[:weeks]

@@ -101,7 +101,7 @@ class Channel(Section):
         "Share of (non-junk) leads already in market when they arrive: 5-15% (seed 003).",
     )
     authority_share: Probability = field(
-        0.45, "share of leads", "Share of contacts who hold buying authority (title/role)."
+        0.75, "share of leads", "Share of contacts who hold buying authority (title/role)."
     )
 
     @model_validator(mode="after")
@@ -115,8 +115,8 @@ def _default_channels() -> list[Channel]:
     return [
         Channel(
             name="Paid search",
-            weekly_budget=18000.0,
-            base_cpl=120.0,
+            weekly_budget=15000.0,
+            base_cpl=150.0,
             targeting_breadth=0.6,
             fit_mean=0.45,
             junk_share=0.18,
@@ -124,18 +124,18 @@ def _default_channels() -> list[Channel]:
         ),
         Channel(
             name="Paid social",
-            weekly_budget=14000.0,
-            base_cpl=60.0,
+            weekly_budget=7500.0,
+            base_cpl=110.0,
             targeting_breadth=0.85,
             fit_mean=0.35,
             junk_share=0.3,
             sales_ready_share=0.03,
-            authority_share=0.3,
+            authority_share=0.6,
         ),
         Channel(
             name="Content syndication",
-            weekly_budget=10000.0,
-            base_cpl=45.0,
+            weekly_budget=4300.0,
+            base_cpl=80.0,
             targeting_breadth=0.8,
             fit_mean=0.4,
             junk_share=0.3,
@@ -145,18 +145,18 @@ def _default_channels() -> list[Channel]:
         Channel(
             name="Events & webinars",
             weekly_budget=8000.0,
-            base_cpl=160.0,
+            base_cpl=200.0,
             targeting_breadth=0.4,
             fit_mean=0.5,
             junk_share=0.12,
             sales_ready_share=0.05,
-            authority_share=0.55,
+            authority_share=0.8,
         ),
         Channel(
             name="Organic & direct",
             volume="organic",
             base_cpl=0.0,
-            weekly_leads=70.0,
+            weekly_leads=60.0,
             awareness_lift=1.2,
             targeting_breadth=0.7,
             fit_mean=0.45,
@@ -175,7 +175,7 @@ def _default_channels() -> list[Channel]:
             fit_mean=0.62,
             junk_share=0.05,
             sales_ready_share=0.15,
-            authority_share=0.6,
+            authority_share=0.85,
         ),
     ]
 
@@ -269,16 +269,21 @@ class Buyers(Section):
     demo_requests_per_in_market_week: NonNegative = field(
         0.06, "requests/week", "Rate at which an in-market buyer asks for a demo or a call."
     )
-    junk_hand_raise_share: Probability = field(
+    ready_hand_raise_share: Probability = field(
         0.35,
+        "share of sales-ready leads",
+        "Share of leads already in market who arrive by asking for a demo or a call.",
+    )
+    junk_hand_raise_share: Probability = field(
+        0.15,
         "share of junk leads",
         "Share of junk leads who submit a contact/demo form (support requests, job seekers).",
     )
     budget_share: Probability = field(
-        0.5, "share", "Share of average-fit accounts with budget; rises with fit."
+        0.8, "share", "Share of average-fit accounts with budget; rises with fit."
     )
     need_fit_minimum: Probability = field(
-        0.3, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
+        0.33, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
     )
 
 
@@ -371,10 +376,10 @@ class Trust(Section):
     """Sales trust in marketing's leads: the cry-wolf effect (DOMAIN.md mechanism 6)."""
 
     initial_mean: Probability = field(
-        0.2, "0..1", "Starting trust, the team average. Only 7% of reps think MQLs are good (000)."
+        0.3, "0..1", "Starting trust, the team average. Only 7% of reps think MQLs are good (000)."
     )
     initial_spread: uncertain(Range(0.0, 0.5)) = field(
-        0.1, "sd", "Spread of starting trust across reps."
+        0.14, "sd", "Spread of starting trust across reps."
     )
     learning_rate: Probability = field(
         0.03, "per worked MQL", "How far one worked MQL's outcome moves a rep's trust."
@@ -389,7 +394,7 @@ class Trust(Section):
         0.05, "share of reps", "Reps who ignore every MQL whatever its record."
     )
     defer_weight: Probability = field(
-        0.5,
+        0.2,
         "0..1",
         "How strongly low trust pushes MQL follow-up behind outbound work (later follow-up).",
     )
@@ -405,7 +410,7 @@ class Sales(Section):
     """Sales capacity and speed: SDRs work MQLs, AEs work opportunities (mechanism 5)."""
 
     sdr_count: PositiveCount = field(8, "reps", "Sales development reps working MQLs.")
-    ae_count: PositiveCount = field(6, "reps", "Account executives working opportunities.")
+    ae_count: PositiveCount = field(8, "reps", "Account executives working opportunities.")
     workday_start_hour: plain(Range(0, 23, integer=True)) = field(
         9, "hour", "When the working day starts (Monday to Friday)."
     )
@@ -421,15 +426,19 @@ class Sales(Section):
     max_attempts: PositiveCount = field(4, "attempts", "Contact attempts per MQL at full trust.")
     attempt_spacing_hours: NonNegative = field(24.0, "hours", "Wait between contact attempts.")
     attempt_hours: Positive = field(0.2, "hours", "Rep time per contact attempt.")
+    handling_times: Literal["fixed", "exponential"] = Field(
+        "exponential",
+        description="Whether call and attempt times vary around their means (exponential) or not.",
+    )
     discovery_hours: Positive = field(0.75, "hours", "Rep time per discovery/qualification call.")
     glance_hours: NonNegative = field(
         0.05, "hours", "Rep time to look at an MQL and decide not to follow up."
     )
     contact_rate: Probability = field(
-        0.55, "probability", "Chance an immediate first attempt reaches an interested lead."
+        0.95, "probability", "Chance an immediate first attempt reaches an interested lead."
     )
     contact_rate_not_in_market: Probability = field(
-        0.35, "x", "Relative responsiveness of a lead that is not in market."
+        0.6, "x", "Relative responsiveness of a lead that is not in market."
     )
     speed_fast_half_life_hours: Positive = field(
         0.75,
@@ -437,26 +446,26 @@ class Sales(Section):
         "Speed to lead: the contact chance falls by half every this many hours at first...",
     )
     speed_slow_share: Probability = field(
-        0.12, "share", "...except this share of it, which fades slowly (leads still interested)."
+        0.15, "share", "...except this share of it, which fades slowly (leads still interested)."
     )
     speed_slow_half_life_hours: Positive = field(
-        10.0, "hours", "Half-life of the slowly fading share of the contact chance."
+        12.0, "hours", "Half-life of the slowly fading share of the contact chance."
     )
     outbound_block_hours: Positive = field(
-        1.0, "hours", "Length of an outbound prospecting block a rep does instead of an MQL."
+        0.5, "hours", "Length of an outbound prospecting block a rep does instead of an MQL."
     )
     outbound_sqls_per_hour: NonNegative = field(
-        0.012, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
+        0.09, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
     )
     outbound_fit_mean: Probability = field(0.6, "0..1", "ICP fit of sales-prospected accounts.")
     ae_max_open_opportunities: PositiveCount = field(
-        18, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
+        60, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
     )
     ae_hours_per_opportunity_week: NonNegative = field(
-        1.5, "hours/week", "AE time one open opportunity takes each week."
+        0.5, "hours/week", "AE time one open opportunity takes each week."
     )
     ae_outbound_sqls_per_hour: NonNegative = field(
-        0.01, "SQLs/hour", "Sales-sourced SQLs that an AE's spare hour of prospecting produces."
+        0.03, "SQLs/hour", "Sales-sourced SQLs that an AE's spare hour of prospecting produces."
     )
     rep_cost_per_week: NonNegative = field(
         2500.0, "currency/week", "Loaded cost of one rep per week (for CAC)."
@@ -480,7 +489,7 @@ class Deals(Section):
     """Opportunities: cycle time, win probability and deal size (mechanism 8)."""
 
     win_rate: Probability = field(
-        0.24, "probability", "Win probability of an average SQL (fit 0.5, in market, BANT)."
+        0.34, "probability", "Win probability of an average SQL (fit 0.5, in market, BANT)."
     )
     fit_effect: NonNegative = field(
         1.2, "log-odds per unit fit", "How much more often well-fitting accounts win."
@@ -523,6 +532,9 @@ class Attribution(Section):
     anonymous_touches: NonNegative = field(
         1.2, "touches/lead", "Mean anonymous touches (ad clicks, visits) before a lead is created."
     )
+    anonymous_lookback_days: Positive = field(
+        30.0, "days", "How long before a lead's creation its anonymous touches happen."
+    )
     time_decay_half_life_days: Positive = field(
         7.0, "days", "Time-decay model: a touch this much older gets half the credit."
     )
@@ -532,7 +544,7 @@ class Definitions(Section):
     """The lead definitions both teams agree to: these ARE the model's parameters (mech. 12)."""
 
     mql_threshold: uncertain(Range(0.0, 500.0)) = field(
-        35.0, "points", "Score (fit + behaviour) at which a lead becomes an MQL."
+        50.0, "points", "Score (fit + behaviour) at which a lead becomes an MQL."
     )
     fit_minimum: uncertain(Range(0.0, 200.0)) = field(
         0.0, "fit points", "Minimum observed fit points for an MQL (0 = no minimum)."
