@@ -1,0 +1,38 @@
+"""The questions the window asks, in one place: unsaved changes, errors, crash recovery."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+Button = QMessageBox.StandardButton
+
+
+def ask_unsaved(parent: QWidget, name: str) -> Literal["save", "discard", "cancel"]:
+    answer = QMessageBox.question(
+        parent,
+        "Unsaved changes",
+        f"Save the changes to {name}?\n\nIf you don't save, your changes will be lost.",
+        Button.Save | Button.Discard | Button.Cancel,
+        Button.Save,
+    )
+    if answer == Button.Save:
+        return "save"
+    return "discard" if answer == Button.Discard else "cancel"
+
+
+def show_error(parent: QWidget, title: str, message: str) -> None:
+    QMessageBox.critical(parent, title, message)
+
+
+def ask_restore(parent: QWidget, what: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Restore unsaved work?",
+        f"Funnel Lab did not close normally last time. Unsaved changes to {what} were "
+        "autosaved.\n\nRestore them?",
+        Button.Yes | Button.No,
+        Button.Yes,
+    )
+    return answer == Button.Yes

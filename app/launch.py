@@ -1,0 +1,59 @@
+"""The `funnel-lab` entry point: a sub-command goes to the command line, anything else opens the
+window.
+
+`funnel-lab run FILE` must work on a server without a display, so Qt is imported only once we know
+a window is wanted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+DEFAULT_SUBCOMMANDS = frozenset({"run", "validate", "schema", "metrics"})
+CLI_OPTIONS = frozenset({"-h", "--help", "-V", "--version"})
+
+
+def cli_subcommands() -> frozenset[str]:
+    """The command line's sub-commands, as sim.cli declares them (or the known four)."""
+    try:
+        from sim import cli
+    except ImportError:
+        return DEFAULT_SUBCOMMANDS
+    return frozenset(getattr(cli, "SUBCOMMANDS", DEFAULT_SUBCOMMANDS))
+
+
+def wants_cli(args: Sequence[str]) -> bool:
+    return bool(args) and (args[0] in CLI_OPTIONS or args[0] in cli_subcommands())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """funnel-lab [FILE] opens the window; funnel-lab SUB-COMMAND ... runs the command line."""
+    args = list(sys.argv[1:] if argv is None else argv[1:])
+    if wants_cli(args):
+        from sim import cli
+
+        return int(cli.main(args) or 0)
+    return open_window(args[0] if args else None)
+
+
+def open_window(path: str | None) -> int:
+    """Start Qt, show the window on `path` (or the default scenario) and run the event loop."""
+    from PySide6.QtWidgets import QApplication
+
+    import sim
+    from app.main_window import MainWindow
+    from app.settings import APPLICATION, ORGANISATION
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(sim.__version__)
+    window = MainWindow()
+    window.show()
+    window.start(path)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
