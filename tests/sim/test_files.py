@@ -21,52 +21,8 @@ from sim.files import (
 )
 from sim.scenario import SCHEMA_VERSION, Brand, Channel, JunkMix, Review, Scenario, Target
 
-ANNOTATED = f"""\
-# Q3 workshop plan: agreed by marketing and sales on 2026-09-14.
-schema_version = {SCHEMA_VERSION}
-name = "Q3 workshop plan"  # the name everyone uses
-start_date = 2026-07-06
-
-# Run settings: keep the seed so numbers match the deck.
-[simulation]
-weeks = 78  # 18 months
-warmup_weeks = 13
-
-# --- Channels -------------------------------------------------------------
-[[channels]]
-name = "Paid search"
-weekly_budget = 15000   # cut from 18k in Q3
-base_cpl = {{ dist = "triangular", low = 100, mode = 120, high = 150 }}  # vendor quote
-# breadth as agreed
-targeting_breadth = 0.5
-
-[[channels]]
-name = "Webinars"
-weekly_budget = 6000.0
-base_cpl = 180
-junk_mix = {{ student_competitor = 0.5 }}
-
-# Partner channel: fee per referral.
-[[channels]]
-name = "Partners"
-source = "partner"
-volume = "organic"
-weekly_leads = 10
-base_cpl = 150
-
-# --- Definitions ----------------------------------------------------------
-# The MQL rule both teams signed.
-[definitions]
-mql_threshold = 45  # raised from 35
-review_step = true
-
-[scoring.pricing_page]
-points = 20  # pricing page is a strong signal
-
-[[targets]]
-metric = "revenue"
-value = 2500000  # the board number
-"""
+ANNOTATED_PATH = Path(__file__).parent / "data" / "annotated.toml"
+ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # a hand-annotated version-1 file
 
 
 @pytest.fixture(autouse=True)
