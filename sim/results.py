@@ -1,0 +1,327 @@
+"""Per-replication records aggregated into what users read: metrics with their spread, weekly
+bands, attribution, rejection reasons, targets' probabilities and the uncertainty analysis.
+
+Every number comes from the metric registry (sim/metrics.py) over a period of weeks, so the CLI,
+the JSON, the app and the report all show the same figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ScenarioError
+from sim.metrics import HEADLINE, METRICS, SERIES
+from sim.model.codes import LOSS_REASONS, REASONS
+from sim.model.recorder import ATTRIBUTION_MODELS, SPEED_BINS, ReplicationRecord
+from sim.scenario import Scenario, Target
+from sim.variance import DriverRanking, VarianceSplit, rank_drivers, split_variance
+
+UNCERTAINTY_KPIS = ("revenue", "won", "mql", "sql", "cac", "marketing_sourced_revenue_share")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A metric across replications: mean, the P5-P95 range of outcomes, and the 95% CI of the
+    mean (how precisely the mean is known: it narrows with more replications; the range does not).
+    """
+
+    mean: float
+    sd: float
+    p5: float
+    p50: float
+    p95: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    @classmethod
+    def of(cls, values: np.ndarray | list[float]) -> Summary:
+        x = np.asarray(values, dtype=float)
+        x = x[np.isfinite(x)]
+        if len(x) == 0:
+            nan = math.nan
+            return cls(nan, nan, nan, nan, nan, nan, nan, 0)
+        mean = float(x.mean())
+        sd = float(x.std(ddof=1)) if len(x) > 1 else 0.0
+        half = 1.96 * sd / math.sqrt(len(x))
+        p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
+        return cls(mean, sd, p5, p50, p95, mean - half, mean + half, len(x))
+
+
+@dataclass(frozen=True)
+class WeeklyBand:
+    mean: np.ndarray
+    p5: np.ndarray
+    p95: np.ndarray
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    target: Target
+    probability: float  # share of replications that meet it
+    value: Summary  # the metric over the target's period
+
+
+def week_starts(scenario: Scenario) -> list[dt.date]:
+    return [scenario.start_date + dt.timedelta(weeks=w) for w in range(scenario.simulation.weeks)]
+
+
+def period_weeks(scenario: Scenario, period: str) -> np.ndarray:
+    """Week indices of a period: the measurement window, or the weeks of a calendar quarter
+    (a week belongs to the quarter its Thursday falls in)."""
+    sim = scenario.simulation
+    if period == "horizon":
+        return np.arange(sim.warmup_weeks, sim.weeks)
+    year, quarter = (int(p) for p in period.split("-Q"))
+    weeks = [
+        i
+        for i, start in enumerate(week_starts(scenario))
+        if (mid := start + dt.timedelta(days=3)).year == year
+        and (mid.month - 1) // 3 + 1 == quarter
+    ]
+    if not weeks:
+        first, last = week_starts(scenario)[0], week_starts(scenario)[-1]
+        raise ScenarioError(
+            f"target period {period} is outside the simulated weeks ({first} to {last})"
+        )
+    return np.array(weeks)
+
+
+def totals(weekly: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, float]:
+    """Series over a period: flows and cohorts summed, levels averaged."""
+    out = {}
+    for name, series in SERIES.items():
+        values = weekly[name][weeks]
+        out[name] = float(values.mean() if series.kind == "level" else values.sum())
+    return out
+
+
+def metric_values(weekly: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, float]:
+    t = totals(weekly, weeks)
+    return {name: float(m.compute(t)) for name, m in METRICS.items()}
+
+
+def meets(target: Target, value: float) -> bool:
+    if not math.isfinite(value):
+        return False
+    return value >= target.value if target.direction == "at_least" else value <= target.value
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced, with what it belongs to (scenario hash, seed, versions)."""
+
+    scenario_name: str
+    scenario_sha256: str
+    seed: int
+    replications: int
+    central: bool
+    versions: dict[str, str]
+    currency: str
+    week_starts: list[dt.date]
+    warmup_weeks: int
+    channel_names: list[str]
+    per_replication: list[dict[str, float]]
+    summary: dict[str, Summary]
+    weekly: dict[str, WeeklyBand]
+    attribution_revenue: dict[str, dict[str, Summary]]
+    attribution_pipeline: dict[str, dict[str, Summary]]
+    rejection_reasons: dict[str, Summary]
+    loss_reasons: dict[str, Summary]
+    speed_to_lead: dict[str, dict[str, float]]
+    targets: list[TargetResult]
+    inputs: dict[str, list[float]]
+    variance: dict[str, VarianceSplit] = field(default_factory=dict)
+    drivers: dict[str, DriverRanking] = field(default_factory=dict)
+    events_per_replication: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented, stable JSON layout (README: "JSON output")."""
+        return _clean(
+            {
+                "scenario": self.scenario_name,
+                "scenario_sha256": self.scenario_sha256,
+                "seed": self.seed,
+                "replications": self.replications,
+                "central": self.central,
+                "versions": self.versions,
+                "currency": self.currency,
+                "measurement_window": {
+                    "first_week": self.warmup_weeks,
+                    "start": self.week_starts[self.warmup_weeks].isoformat(),
+                    "weeks": len(self.week_starts) - self.warmup_weeks,
+                },
+                "metrics": {
+                    name: {**asdict(s), "unit": METRICS[name].unit, "label": METRICS[name].label}
+                    for name, s in self.summary.items()
+                },
+                "weekly": {
+                    "week_start": [d.isoformat() for d in self.week_starts],
+                    "series": {
+                        name: {"mean": b.mean.tolist(), "p5": b.p5.tolist(), "p95": b.p95.tolist()}
+                        for name, b in self.weekly.items()
+                    },
+                },
+                "attribution": {
+                    "revenue": _nested(self.attribution_revenue),
+                    "pipeline": _nested(self.attribution_pipeline),
+                },
+                "rejection_reasons": {k: asdict(v) for k, v in self.rejection_reasons.items()},
+                "loss_reasons": {k: asdict(v) for k, v in self.loss_reasons.items()},
+                "speed_to_lead": self.speed_to_lead,
+                "targets": [
+                    {
+                        **t.target.model_dump(),
+                        "probability": t.probability,
+                        "value": asdict(t.value),
+                    }
+                    for t in self.targets
+                ],
+                "uncertainty": {
+                    "inputs": self.inputs,
+                    "variance_split": {k: asdict(v) for k, v in self.variance.items()},
+                    "drivers": {k: asdict(v) for k, v in self.drivers.items()},
+                },
+            }
+        )
+
+    def write_csv(self, path: str | Path) -> None:
+        """One row per replication: its index, drawn inputs and every metric."""
+        names = list(METRICS)
+        inputs = list(self.inputs)
+        with open(path, "w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["replication", *inputs, *names])
+            for i, row in enumerate(self.per_replication):
+                drawn = [self.inputs[p][i] for p in inputs]
+                writer.writerow([i, *drawn, *(row[n] for n in names)])
+
+
+def _nested(table: dict[str, dict[str, Summary]]) -> dict[str, dict[str, Any]]:
+    return {model: {ch: asdict(s) for ch, s in row.items()} for model, row in table.items()}
+
+
+def _clean(value: Any) -> Any:
+    """Strict JSON: NaN and infinities become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def aggregate(
+    scenario: Scenario,
+    records: list[ReplicationRecord],
+    *,
+    seed: int,
+    central: bool,
+    versions: dict[str, str],
+    central_records: list[ReplicationRecord] | None = None,
+) -> RunResult:
+    """Combine replications (in replication order) into a RunResult."""
+    window = period_weeks(scenario, "horizon")
+    per_rep = [metric_values(r.weekly, window) for r in records]
+    summary = {name: Summary.of([row[name] for row in per_rep]) for name in METRICS}
+    weekly = {}
+    for name in SERIES:
+        stack = np.vstack([r.weekly[name] for r in records])
+        weekly[name] = WeeklyBand(
+            stack.mean(axis=0), np.percentile(stack, 5, axis=0), np.percentile(stack, 95, axis=0)
+        )
+    channels = records[0].channel_names
+    inputs = {p: [r.inputs[p] for r in records] for p in records[0].inputs}
+    result = RunResult(
+        scenario_name=scenario.name,
+        scenario_sha256=scenario.sha256(),
+        seed=seed,
+        replications=len(records),
+        central=central,
+        versions=versions,
+        currency=scenario.currency,
+        week_starts=week_starts(scenario),
+        warmup_weeks=scenario.simulation.warmup_weeks,
+        channel_names=channels,
+        per_replication=per_rep,
+        summary=summary,
+        weekly=weekly,
+        attribution_revenue=_credit_table(records, window, "revenue_credit", channels),
+        attribution_pipeline=_credit_table(records, window, "pipeline_credit", channels),
+        rejection_reasons=_reason_table(records, window, "reasons", REASONS),
+        loss_reasons=_reason_table(records, window, "loss_reasons", LOSS_REASONS),
+        speed_to_lead=_speed_table(records),
+        targets=[_target_result(scenario, t, records) for t in scenario.targets],
+        inputs=inputs,
+        events_per_replication=float(np.mean([r.events for r in records])),
+    )
+    if inputs:
+        result.drivers = {
+            kpi: rank_drivers(
+                kpi, {p: np.asarray(v) for p, v in inputs.items()}, _column(per_rep, kpi)
+            )
+            for kpi in UNCERTAINTY_KPIS
+        }
+    if central_records is not None:
+        centre = [metric_values(r.weekly, window) for r in central_records]
+        result.variance = {
+            kpi: split_variance(_column(per_rep, kpi), _column(centre, kpi))
+            for kpi in UNCERTAINTY_KPIS
+        }
+    return result
+
+
+def _column(rows: list[dict[str, float]], name: str) -> np.ndarray:
+    return np.array([row[name] for row in rows], dtype=float)
+
+
+def _credit_table(
+    records: list[ReplicationRecord], weeks: np.ndarray, attr: str, channels: list[str]
+) -> dict[str, dict[str, Summary]]:
+    stack = np.stack([getattr(r, attr)[weeks].sum(axis=0) for r in records])  # reps x ch x models
+    return {
+        model: {ch: Summary.of(stack[:, c, m]) for c, ch in enumerate(channels)}
+        for m, model in enumerate(ATTRIBUTION_MODELS)
+    }
+
+
+def _reason_table(
+    records: list[ReplicationRecord], weeks: np.ndarray, attr: str, names: tuple[str, ...]
+) -> dict[str, Summary]:
+    stack = np.stack([getattr(r, attr)[weeks].sum(axis=0) for r in records])
+    return {name: Summary.of(stack[:, i]) for i, name in enumerate(names)}
+
+
+def _speed_table(records: list[ReplicationRecord]) -> dict[str, dict[str, float]]:
+    tried = np.sum([r.speed_first_attempts for r in records], axis=0)
+    sqls = np.sum([r.speed_sqls for r in records], axis=0)
+    return {
+        name: {
+            "first_attempts": float(tried[i]),
+            "sqls": float(sqls[i]),
+            "sql_rate": float(sqls[i] / tried[i]) if tried[i] else math.nan,
+        }
+        for i, name in enumerate(SPEED_BINS)
+    }
+
+
+def _target_result(
+    scenario: Scenario, target: Target, records: list[ReplicationRecord]
+) -> TargetResult:
+    weeks = period_weeks(scenario, target.period)
+    values = [metric_values(r.weekly, weeks)[target.metric] for r in records]
+    hit = np.mean([meets(target, v) for v in values])
+    return TargetResult(target, float(hit), Summary.of(values))
+
+
+def headline_rows(result: RunResult) -> list[tuple[str, Summary, str]]:
+    """(label, summary, unit) for the summary table and the KPI cards."""
+    return [(METRICS[n].label, result.summary[n], METRICS[n].unit) for n in HEADLINE]
