@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 SCENARIO ?= scenarios/default.toml
 
-.PHONY: run test bench screenshot lint format clean
+.PHONY: run test bench screenshot docs lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ bench: $(STAMP)
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m app.screenshot docs/screenshot.png
+
+# The scenario format reference is generated from the models; a test checks it is current.
+docs: $(STAMP)
+	$(PY) -m sim.docs > docs/scenario-format.md
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
