@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QMessageBox
 from app.main_window import MainWindow
 from app.recovery import ENV_DIR, RecoveryStore
 from app.settings import AppSettings
+from sim.files import render_scenario
+from sim.scenario import Scenario
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +92,25 @@ def make_window(qtbot: Any, tmp_path: Path, recovery_dir: Path, boxes: MessageBo
 @pytest.fixture
 def window(make_window: Any) -> MainWindow:
     return make_window()
+
+
+PLANNER_NOTES = (
+    "# Q3 plan agreed with sales on 14 March: quality play",
+    "# Ask Dana before changing the threshold",
+)
+
+
+def write_commented_file(folder: Path, name: str = "plan.toml") -> Path:
+    """A scenario file with the planners' own comments on top and on a value."""
+    text = render_scenario(Scenario())
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("mql_threshold"))
+    lines[at] += "  # agreed in the March workshop"
+    path = folder / name
+    path.write_text("\n".join([*PLANNER_NOTES, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def commented_file() -> Any:
+    return write_commented_file
