@@ -11,7 +11,7 @@ import time
 from pathlib import Path as FilePath
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.editor.paths import Path, get_at, with_value
@@ -63,7 +63,11 @@ class ScenarioDocument(QObject):
         self.path: FilePath | None = None
         self.toml: Any = None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+
+    @Slot(bool)
+    def _clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()

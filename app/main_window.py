@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.results_area)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 580])
+        splitter.setSizes([860, 540])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         history = QDockWidget("History", self)

@@ -13,7 +13,15 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.editor.sparkline import DensitySparkline
 from app.editor.suggest import KINDS, change_kind
@@ -71,18 +79,22 @@ class DistributionEditor(QWidget):
         self.sparkline = DensitySparkline()
         self.summary = QLabel()
         self.summary.setObjectName("distributionSummary")
-        self.params = QGridLayout()
+        self.summary.setMinimumWidth(0)  # shrinks (tooltip keeps it) rather than widen the form
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.params = QHBoxLayout()
         self.params.setContentsMargins(0, 0, 0, 0)
-        self.params.setHorizontalSpacing(4)
+        self.params.setSpacing(4)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.kind)
         top.addWidget(self.sparkline)
         top.addWidget(self.summary, 1)
-        outer = QGridLayout(self)
+        outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(top, 0, 0)
-        outer.addLayout(self.params, 1, 0)
+        outer.setSpacing(3)
+        outer.addLayout(top)
+        outer.addLayout(self.params)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def distribution(self) -> Any:
         return self._dist
@@ -100,29 +112,34 @@ class DistributionEditor(QWidget):
         while self.params.count():
             item = self.params.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         self._inputs = {}
         model = _MODELS[dist.dist]
-        for col, (name, info) in enumerate(
-            (n, i) for n, i in model.model_fields.items() if n != "dist"
-        ):
+        for name, info in model.model_fields.items():
+            if name == "dist":
+                continue
             is_list = _is_list(info.annotation)
             edit = QLineEdit(_text(getattr(dist, name)))
             edit.setObjectName(f"param_{name}")
             edit.setPlaceholderText("none" if not info.is_required() else "")
-            edit.setMinimumWidth(110 if is_list else 62)
+            edit.setFixedWidth(120 if is_list else 56)
             edit.editingFinished.connect(self._params_changed)
             label = QLabel(name)
             label.setObjectName("paramLabel")
-            self.params.addWidget(label, 0, col)
-            self.params.addWidget(edit, 1, col)
+            self.params.addWidget(label)
+            self.params.addWidget(edit)
             self._inputs[name] = (edit, is_list)
+        self.params.addStretch(1)
         self.kind.setToolTip(HINTS.get(dist.dist, ""))
 
     def _show_picture(self, dist: Any) -> None:
         self.sparkline.set_distribution(dist)
         lo, hi = dist.quantile(0.05), dist.quantile(0.95)
-        self.summary.setText(f"median {dist.median():.4g}, 90% in {lo:.4g}–{hi:.4g}")
+        self.summary.setText(f"median {dist.median():.3g}, 90%: {lo:.3g}–{hi:.3g}")
+        self.summary.setToolTip(
+            f"Median {dist.median():.6g}; 90% of draws fall in {lo:.6g}–{hi:.6g}"
+        )
 
     def _kind_changed(self, kind: str) -> None:
         if self._dist is None or kind == self._dist.dist:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -204,21 +203,18 @@ class UncertainEditor(NumberEditor):
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self._value: Any = None
-        self.row.removeWidget(self.input)
         self.range_editor = DistributionEditor(self.allowed)
         self.range_editor.edited.connect(self.edited.emit)
         self.range_editor.problem.connect(self.show_error)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.input)
-        self.pages.addWidget(self.range_editor)
+        self.range_editor.hide()
         self.toggle = QToolButton()
         self.toggle.setObjectName("rangeToggle")
         self.toggle.setText("range")
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Switch between a single value and a range of values (uncertain)")
         self.toggle.clicked.connect(self._toggled)
-        self.row.insertWidget(0, self.pages)
-        self.row.insertWidget(1, self.toggle)
+        self.row.insertWidget(1, self.range_editor, 1)
+        self.row.insertWidget(2, self.toggle)
 
     def is_range(self) -> bool:
         return is_distribution(self._value)
@@ -230,15 +226,12 @@ class UncertainEditor(NumberEditor):
         self.toggle.setText("value" if ranged else "range")
         if ranged:
             self.range_editor.set_distribution(value)
-            self.pages.setCurrentWidget(self.range_editor)
         else:
             super().set_value(value)
-            self.pages.setCurrentWidget(self.input)
-        page = self.pages.currentWidget()
-        self.pages.setFixedSize(
-            self.input_width if page is self.input else page.sizeHint().width(),
-            page.sizeHint().height(),
-        )
+        self.input.setVisible(not ranged)  # hidden widgets take no room in the row
+        self.range_editor.setVisible(ranged)
+        self.unit.setVisible(not ranged)  # the range's summary carries the numbers instead
+        self.row.setStretch(self.row.count() - 1, 0 if ranged else 1)  # room for the summary
 
     def _toggled(self) -> None:
         """Ask for the other form; the view follows the document, not the button."""

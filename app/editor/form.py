@@ -21,7 +21,7 @@ from app.editor.specs import FieldSpec, section_fields, spec_of
 
 EditHandler = Callable[[Path, Any, FieldSpec], None]
 GRID_MIN = 3  # this many sub-sections of one type are shown as a grid
-LABEL_WIDTH = 225  # one label column width, so stacked sections line up
+LABEL_WIDTH = 215  # one label column width, so stacked sections line up
 
 
 class SectionForm(QWidget):

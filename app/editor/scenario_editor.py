@@ -50,7 +50,7 @@ class ScenarioEditor(QWidget):
         self.channel_form: SectionForm | None = None
         self.nav = QListWidget()
         self.nav.setObjectName("sectionList")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(150)
         self.nav.setSpacing(2)
         self.pages = QStackedWidget()
         for title, blocks in TABS:

@@ -15,7 +15,7 @@ def test_a_field_switches_to_a_range_and_back(window: MainWindow):
     value = window.scenario.definitions.mql_threshold
     assert isinstance(value, Triangular)
     assert value.low < single < value.high
-    assert editor.is_range() and editor.pages.currentWidget() is editor.range_editor
+    assert editor.is_range() and not editor.range_editor.isHidden() and editor.input.isHidden()
     assert window.document.undo_stack.undoText() == "Make MQL threshold a range"
 
     editor.toggle.click()
