@@ -1,0 +1,722 @@
+"""A fast expected-value flow model of the funnel: ESTIMATES for instant previews and goal seeking.
+
+It answers "what would the simulation's means be if nothing queued and trust never moved?" in
+milliseconds, so the app can preview an edit and a goal seeker can call it hundreds of times.
+It is deterministic: uncertain inputs enter at their central values (`sim.uncertain.centralize`)
+and no random draw is made per call.
+
+How each stage is computed, and what is left out:
+
+* Lead volume per channel and week is analytic (`ChannelPlan.expected_leads` with the brand's
+  `awareness_by_week`), as are media, brand, nurture and rep costs.
+* The pre-MQL part (score crossing with recency decay, demo requests, readiness, going cold) has
+  no closed form. It is integrated numerically over a FIXED internal sample of virtual leads per
+  channel, drawn once with the engine's own functions (`draw_leads`, `observed_fit_points`,
+  `build_touches`, `first_mql`, `next_mql`'s recurrence via `first_mql`) from a fixed internal
+  seed, created in week 0 and shifted by whole weeks (the model is week-periodic). Samples are
+  cached per the parameters they depend on, so changing budgets, sales or deal inputs reuses
+  them. Results therefore carry a small integration error (see `integration_error`).
+* Downstream of each MQL moment everything is analytic per virtual lead, averaged over the
+  sample (no random draws): review (if on), follow-up with FIXED trust at the initial
+  distribution and the rep-style mix (defer detours ignored), contact attempts with the
+  speed-to-lead multiplier at zero queueing wait but honouring duty hours (an MQL arriving
+  off-duty waits for the next shift start), SAL acceptance (junk, poor fit), BANT at the contact
+  moment, win probability with no AE wait, deal size mean = median * exp(sigma^2 / 2), and the
+  cycle-time distribution (by quadrature) for when deals close.
+* Recycling is followed exactly in expectation for up to `RECYCLE_ROUNDS` further MQL visits:
+  every "not now" branch (ignored, unreached after n attempts, failed BANT after attempt k)
+  re-enters at the lead's next MQL (score reset) on its own touch path; branches that land on the
+  same next MQL are merged, so the work stays small.
+* Sales-sourced SQLs come from expected prospecting hours: SDR on-duty hours minus expected MQL
+  work hours, plus AE hours not taken by expected open opportunities.
+
+Left out, by design: queueing waits (SDR and AE), trust dynamics and the selection effect of
+deferring reps, marketing learning from rejections, and the min(.) nonlinearities of capacity
+applied to expectations. In a configuration with unlimited capacity, fixed trust and constant
+awareness, the simulation's stage means agree with these estimates (tests/sim/test_flow.py);
+in the default scenario the gap is what queues and trust do.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+
+from sim.brand import awareness_by_week
+from sim.clock import HOURS_PER_WEEK, DutySchedule, arrival_profile
+from sim.metrics import METRICS, SERIES
+from sim.model import engagement
+from sim.model.arrivals import ChannelPlan, draw_leads
+from sim.model.codes import Source
+from sim.model.sales import contact_multiplier
+from sim.results import period_weeks
+from sim.scenario import Scenario
+from sim.uncertain import centralize
+
+SAMPLE_PER_CHANNEL = 3000  # virtual leads per channel and awareness level
+SAMPLE_SEED = 20260101  # the fixed internal seed of the virtual leads
+RECYCLE_ROUNDS = 4  # MQL visits followed after the first one
+QUADRATURE_NODES = 64  # equal-probability nodes for normal integrals (cycle time, trust)
+AWARENESS_TOLERANCE = 0.01  # awareness ranges narrower than this use one sample level
+_CACHE_SIZE = 16
+_KEY_SCALE = 1e6  # touch key = lead * scale + hour (paths span far less than 1e6 hours)
+
+# Metrics the flow model does not estimate: they are trust dynamics or need attribution paths.
+NOT_ESTIMATED = frozenset(
+    {"trust", "trust_spread", "reps_convinced", "marketing_influenced_revenue_share"}
+)
+ESTIMATED_METRICS = tuple(name for name in METRICS if name not in NOT_ESTIMATED)
+
+
+# ---- public API ------------------------------------------------------------------------------
+
+
+def expected_metrics(scenario: Scenario) -> dict[str, float]:
+    """ESTIMATED metric values over the measurement window (same names and denominators as
+    `sim.metrics.METRICS`, computed from expected weekly series by the same registry)."""
+    weekly = expected_weekly(scenario)
+    return _metrics_from_weekly(scenario, weekly)
+
+
+def expected_weekly(scenario: Scenario) -> dict[str, np.ndarray]:
+    """ESTIMATED expected weekly series (names as in `sim.metrics.SERIES`, where estimable)."""
+    return _weekly(centralize(scenario), batches=1)[0]
+
+
+def integration_error(scenario: Scenario, batches: int = 10) -> dict[str, float]:
+    """Standard error of each estimated metric from the finite internal sample (batch means).
+
+    Splits the virtual leads into `batches` groups, estimates from each, and returns
+    sd(batch estimates) / sqrt(batches): how far the estimate may sit from the exact expectation
+    of the same (no-queue, fixed-trust) model because the pre-MQL part is integrated by sample.
+    """
+    per_batch = [_metrics_from_weekly(scenario, w) for w in _weekly(centralize(scenario), batches)]
+    return {
+        name: float(np.std([m[name] for m in per_batch], ddof=1) / math.sqrt(batches))
+        for name in per_batch[0]
+    }
+
+
+def _metrics_from_weekly(scenario: Scenario, weekly: dict[str, np.ndarray]) -> dict[str, float]:
+    weeks = period_weeks(scenario, "horizon")
+    totals = {}
+    for name, series in SERIES.items():
+        values = weekly.get(name, np.full(scenario.simulation.weeks, np.nan))[weeks]
+        totals[name] = float(values.mean() if series.kind == "level" else values.sum())
+    return {name: float(METRICS[name].compute(totals)) for name in ESTIMATED_METRICS}
+
+
+# ---- the virtual-lead sample -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """Virtual leads created in week 0 at one awareness level, with their touch paths."""
+
+    channel: np.ndarray
+    created: np.ndarray
+    junk: np.ndarray
+    fit: np.ndarray
+    fit_points: np.ndarray
+    onset: np.ndarray
+    window_end: np.ndarray
+    budget: np.ndarray
+    authority: np.ndarray
+    touches: engagement.Touches
+    touch_key: np.ndarray  # lead * _KEY_SCALE + time: globally sorted, for "next touch after t"
+    per_channel: int
+
+
+_SAMPLES: OrderedDict[str, _Sample] = OrderedDict()
+
+
+def _sample_key(s: Scenario, level: float, per_channel: int) -> str:
+    """Everything the sample's draws depend on (not budgets, sales, deals or the threshold)."""
+    keep = ("targeting_breadth", "fit_mean", "junk_share", "junk_mix", "sales_ready_share")
+    channels = [
+        {k: v for k, v in c.model_dump().items() if k in (*keep, "authority_share")}
+        for c in s.channels
+    ]
+    parts = {
+        "channels": channels,
+        "targeting": s.targeting.model_dump(),
+        "buyers": s.buyers.model_dump(),
+        "scoring": s.scoring.model_dump(),
+        "nurture": s.nurture.model_dump(),
+        "brand": [s.brand.response_lift, s.brand.dark_funnel_touches],
+        "attribution": s.attribution.model_dump(),
+        "weeks": s.simulation.weeks,
+        "weekday": s.start_date.weekday(),
+        "level": round(level, 6),
+        "n": per_channel,
+    }
+    return json.dumps(parts, sort_keys=True, default=str)
+
+
+def _sample(s: Scenario, level: float, per_channel: int = SAMPLE_PER_CHANNEL) -> _Sample:
+    key = _sample_key(s, level, per_channel)
+    if key in _SAMPLES:
+        _SAMPLES.move_to_end(key)
+        return _SAMPLES[key]
+    rng = np.random.default_rng(SAMPLE_SEED)
+    plan = ChannelPlan.build(s)
+    n_ch = len(s.channels)
+    counts = np.full((1, n_ch), per_channel)
+    profile = arrival_profile(s.start_date.weekday())
+    new = draw_leads(s, plan, counts, 0, np.ones(n_ch), profile, rng)
+    fit_points = engagement.observed_fit_points(s, new.fit, rng)
+    horizon = s.simulation.weeks * HOURS_PER_WEEK
+    touches = engagement.build_touches(
+        s, new, np.full(len(new), level), np.ones(n_ch), n_ch, horizon, profile, rng
+    )
+    sample = _Sample(
+        channel=new.channel.astype(np.int64),
+        created=new.created,
+        junk=new.junk_type > 0,
+        fit=new.fit,
+        fit_points=fit_points,
+        onset=new.onset,
+        window_end=new.window_end,
+        budget=new.budget,
+        authority=new.authority,
+        touches=touches,
+        touch_key=touches.lead * _KEY_SCALE + touches.time,
+        per_channel=per_channel,
+    )
+    _SAMPLES[key] = sample
+    if len(_SAMPLES) > _CACHE_SIZE:
+        _SAMPLES.popitem(last=False)
+    return sample
+
+
+# ---- helpers that mirror the engine, vectorised ------------------------------------------------
+
+
+def _normal_nodes(n: int = QUADRATURE_NODES) -> np.ndarray:
+    """Equal-probability nodes of the standard normal (midpoint quantiles)."""
+    nd = NormalDist()
+    return np.array([nd.inv_cdf((i + 0.5) / n) for i in range(n)])
+
+
+_Z = _normal_nodes()
+
+
+def _next_on_duty(schedule: DutySchedule, t: np.ndarray) -> np.ndarray:
+    """When an idle rep starts a job submitted at t: at once on duty, else at the next shift
+    start (DutySchedule.on_duty / next_shift_start, vectorised)."""
+    if schedule.always:
+        return t
+    start = schedule.shift_start_hour
+    day = np.floor(t / 24.0)
+    hour = t - 24.0 * day
+    workday = (schedule.start_weekday + day) % 7 < 5
+    on = workday & (hour >= start) & (hour < start + schedule.shift_hours)
+    nxt = day + (hour >= start)
+    for _ in range(7):
+        nxt = nxt + ((schedule.start_weekday + nxt) % 7 >= 5)
+    return np.where(on, t, nxt * 24.0 + start)
+
+
+def win_probability_vec(
+    cfg, fit: np.ndarray, in_market: np.ndarray, missing_bant: np.ndarray
+) -> np.ndarray:
+    """`sim.model.deals.win_probability` at zero awareness, zero wait, without the 0.98 cap
+    (the caller applies brand lift and the cap)."""
+    if 0 < cfg.win_rate < 1:
+        logit = math.log(cfg.win_rate / (1 - cfg.win_rate))
+        base = 1 / (1 + np.exp(-(logit + cfg.fit_effect * (fit - 0.5))))
+    else:
+        base = np.full(len(fit), cfg.win_rate, float)
+    p = base * np.where(in_market, 1.0, cfg.not_in_market_factor)
+    return p * cfg.missing_bant_factor ** np.asarray(missing_bant, float)
+
+
+def _follow_mix(s: Scenario) -> tuple[np.ndarray, float]:
+    """P(follow-up and n attempts), n = 1..max_attempts (no evidence), and E[rep base follow]
+    of the matcher-style reps: trust held at its initial distribution, styles at their shares."""
+    t, a = s.trust, s.sales.max_attempts
+    share_all = min(t.share_follow_all, 1.0)
+    share_none = min(t.share_follow_all + t.share_follow_none, 1.0) - share_all
+    share_match = 1.0 - share_all - share_none
+    level = np.clip(t.initial_mean + t.initial_spread * _Z, 0.0, 1.0)
+    attempts = 1 + np.round((a - 1) * level).astype(int)
+    mix = np.zeros(a)
+    mix[a - 1] += share_all
+    mix += share_match * np.bincount(attempts - 1, weights=level, minlength=a) / len(level)
+    return mix, float(level.mean())
+
+
+# ---- the MQL visits --------------------------------------------------------------------------
+
+
+class _Events:
+    """Weighted events of virtual leads: (lead, hour, weight) by series name."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+
+    def add(self, name: str, lead: np.ndarray, time: np.ndarray, weight: np.ndarray) -> None:
+        keep = weight != 0
+        self.data.setdefault(name, []).append((lead[keep], time[keep], weight[keep]))
+
+    def get(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        parts = self.data.get(name)
+        if not parts:
+            empty = np.zeros(0)
+            return empty.astype(np.int64), empty, empty
+        return tuple(np.concatenate(x) for x in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+@dataclass
+class _SqlEvents:
+    lead: list
+    time: list
+    weight: list
+    p0: list
+    amount: list
+
+
+def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvents]:
+    """Follow every virtual lead's MQL visits in expectation; return weighted events."""
+    rule = engagement.ScoringRule.build(s)
+    horizon = s.simulation.weeks * HOURS_PER_WEEK
+    mql_time, _ = engagement.first_mql(rule, smp.touches, smp.fit_points, smp.created)
+    lead = np.nonzero(mql_time < horizon)[0]
+    t = mql_time[lead]
+    w = np.ones(len(lead))
+    ws = np.zeros(len(lead))  # weight of the branches that were already accepted (SAL) once
+    first = np.ones(len(lead), bool)
+
+    ev, sql = _Events(), _SqlEvents([], [], [], [], [])
+    sales, d, deals = s.sales, s.definitions, s.deals
+    schedule = DutySchedule.for_scenario(
+        s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
+    )
+    mix, mean_level = _follow_mix(s)
+    a_max = sales.max_attempts
+    lift = s.brand.win_rate_lift
+    brand = 1.0 + lift * level
+    size_factor = math.exp(deals.deal_size_spread**2 / 2)
+    need_min = s.buyers.need_fit_minimum
+
+    for round_ in range(RECYCLE_ROUNDS + 1):
+        if not len(lead):
+            break
+        ev.add("mql", lead[first], t[first], w[first])
+        ev.add("cohort_mql", lead[first], t[first], w[first])
+        junk = smp.junk[lead]
+        poor = smp.fit[lead] < need_min
+        if d.review_step:
+            rv = s.review
+            ev.add("spend_review", lead, t, w * rv.cost_per_review)
+            t_h = np.array([schedule.after_working_hours(x, rv.delay_hours) for x in t.tolist()])
+            caught = junk * rv.catch_junk
+            stop = caught + (1 - caught) * poor * rv.catch_poor_fit
+            ev.add("review_stopped", lead, t_h, w * stop)
+            w, ws = w * (1 - stop), ws * (1 - stop)
+            merit = smp.fit_points[lead] / max(s.scoring.fit_points_max, 1e-9)
+            tr = s.trust
+            sa = min(tr.share_follow_all, 1.0)
+            sn = min(tr.share_follow_all + tr.share_follow_none, 1.0) - sa
+            base = sa + (1 - sa - sn) * mean_level
+            follow = tr.evidence_weight * merit + (1 - tr.evidence_weight) * base
+            mix_v = np.zeros((len(lead), a_max))
+            mix_v[:, a_max - 1] = follow  # evidence: full effort
+        else:
+            t_h = t
+            mix_v = np.broadcast_to(mix, (len(lead), a_max))
+        ev.add("mql_handoffs", lead, t_h, w)
+        ev.add("cohort_handed", lead[first], t_h[first], w[first])
+
+        followed = mix_v.sum(axis=1)
+        a1 = _next_on_duty(schedule, t_h)
+        wait1 = a1 - t_h
+        ev.add("ignored", lead, a1 + sales.glance_hours, w * (1 - followed))
+        glance = w * (1 - followed) * sales.glance_hours
+        ev.add("sdr_mql_hours", lead, a1, glance)
+        ev.add("sdr_junk_hours", lead, a1, glance * junk)
+        ev.add("first_attempts", lead, a1, w * followed)
+        ev.add("wait_hours", lead, a1, w * followed * wait1)
+        ev.add("within_sla", lead, a1, w * followed * (wait1 <= d.sla_hours))
+        ev.add("within_hour", lead, a1, w * followed * (wait1 <= 1.0))
+
+        branches = [(a1 + sales.glance_hours, w * (1 - followed), ws * (1 - followed))]
+        at_least = np.cumsum(mix_v[:, ::-1], axis=1)[:, ::-1]  # P(followed, >= k attempts)
+        alive = np.ones(len(lead))  # P(no contact in attempts so far)
+        a_k = a1
+        for k in range(a_max):
+            responsive = (smp.onset[lead] <= a_k) & (a_k < smp.window_end[lead])
+            p = sales.contact_rate * contact_multiplier(sales, a_k - t_h)
+            p = p * np.where(responsive, 1.0, sales.contact_rate_not_in_market)
+            tried = at_least[:, k] * alive
+            hours = w * tried * (sales.attempt_hours + p * sales.discovery_hours)
+            ev.add("sdr_mql_hours", lead, a_k, hours)
+            ev.add("sdr_junk_hours", lead, a_k, hours * junk)
+            contact = tried * p
+            done = a_k + sales.attempt_hours + sales.discovery_hours
+            good = ~junk & ~poor
+            ev.add("sal", lead, done, w * contact * good)
+            ev.add("cohort_sal", lead, done, (w - ws) * contact * good)
+            in_mkt = (smp.onset[lead] <= done) & (done < smp.window_end[lead])
+            budget, authority = smp.budget[lead], smp.authority[lead]
+            ok = good.copy()
+            if d.sql_requires_budget:
+                ok &= budget
+            if d.sql_requires_authority:
+                ok &= authority
+            if d.sql_requires_timing:
+                ok &= in_mkt
+            missing = (~budget).astype(int) + (~authority) + (~in_mkt)
+            p0 = win_probability_vec(deals, smp.fit[lead], in_mkt, missing)
+            p0 = np.minimum(p0 * brand, 0.98) / brand
+            amount = deals.deal_size * np.exp(deals.fit_size_effect * (smp.fit[lead] - 0.5))
+            wq = w * contact * ok
+            sel = wq > 0
+            sql.lead.append(lead[sel])
+            sql.time.append(done[sel])
+            sql.weight.append(wq[sel])
+            sql.p0.append(p0[sel])
+            sql.amount.append(amount[sel] * size_factor)
+            branches.append((done, w * contact * good * ~ok, w * contact * good * ~ok))
+            alive = alive * (1 - p)
+            gave_up = mix_v[:, k] * alive  # made exactly k+1 attempts, none reached
+            branches.append((a_k + sales.attempt_hours, w * gave_up, ws * gave_up))
+            a_k = _next_on_duty(schedule, a_k + sales.attempt_hours + sales.attempt_spacing_hours)
+        if round_ == RECYCLE_ROUNDS:
+            break
+        lead, t, w, ws = _recycle(rule, smp, lead, branches, horizon)
+        first = np.zeros(len(lead), bool)
+    return ev, sql
+
+
+def _recycle(
+    rule: engagement.ScoringRule,
+    smp: _Sample,
+    lead: np.ndarray,
+    branches: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    horizon: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Next MQL visits of recycled branches (score reset, the lead's own later touches).
+
+    Uses `first_mql` on the touches strictly after each recycle moment: exactly `next_mql`'s
+    recurrence, for all branches at once. Branches reaching the same next MQL are merged.
+    """
+    b_lead = np.concatenate([lead] * len(branches))
+    b_time = np.concatenate([b[0] for b in branches])
+    b_w = np.concatenate([b[1] for b in branches])
+    b_ws = np.concatenate([b[2] for b in branches])
+    keep = (b_w > 1e-12) & (b_time < horizon)
+    b_lead, b_time, b_w, b_ws = b_lead[keep], b_time[keep], b_w[keep], b_ws[keep]
+    tt = smp.touches
+    start = np.searchsorted(smp.touch_key, b_lead * _KEY_SCALE + b_time, side="right")
+    end = tt.offset[b_lead + 1]
+    has = start < end
+    b_lead, b_w, b_ws, start, end = b_lead[has], b_w[has], b_ws[has], start[has], end[has]
+    if not len(b_lead):
+        empty = np.zeros(0)
+        return empty.astype(np.int64), empty, empty, empty
+    uniq, inverse = np.unique(start, return_inverse=True)
+    u_end = tt.offset[tt.lead[uniq] + 1]
+    lengths = u_end - uniq
+    offset = np.concatenate(([0], np.cumsum(lengths)))
+    idx = np.repeat(uniq - offset[:-1], lengths) + np.arange(offset[-1])
+    sub = engagement.Touches(
+        time=tt.time[idx],
+        kind=tt.kind[idx],
+        channel=tt.channel[idx],
+        lead=np.repeat(np.arange(len(uniq)), lengths),
+        offset=offset,
+    )
+    u_lead = tt.lead[uniq]
+    nxt, _ = engagement.first_mql(rule, sub, smp.fit_points[u_lead], tt.time[uniq] - 1e-9)
+    when = nxt[inverse]
+    ok = when < horizon
+    key = b_lead[ok] * _KEY_SCALE + when[ok]
+    merged, inv = np.unique(key, return_inverse=True)
+    out_w = np.bincount(inv, weights=b_w[ok], minlength=len(merged))
+    out_ws = np.bincount(inv, weights=b_ws[ok], minlength=len(merged))
+    out_lead = np.floor(merged / _KEY_SCALE + 1e-9).astype(np.int64)
+    out_time = merged - out_lead * _KEY_SCALE
+    return out_lead, out_time, out_w, out_ws
+
+
+# ---- from virtual leads to expected weekly series ---------------------------------------------
+
+
+def _cycle_nodes(s: Scenario) -> np.ndarray:
+    """Opportunity-to-close hours at equal-probability nodes (lognormal, floored at a day)."""
+    d = s.deals
+    return np.maximum(d.cycle_weeks * HOURS_PER_WEEK * np.exp(d.cycle_spread * _Z), 24.0)
+
+
+def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
+    """Expected weekly series, once per batch of virtual leads (batch means give the error)."""
+    W = s.simulation.weeks
+    b = s.brand
+    aw = awareness_by_week(
+        b.weekly_spend,
+        b.prior_weekly_spend,
+        b.adstock_theta,
+        b.hill_shape,
+        b.half_saturation,
+        int(b.lag_weeks),
+        W,
+        b.saturation,
+    )
+    plan = ChannelPlan.build(s)
+    leads = plan.expected_leads(aw, b.cpl_reduction)  # weeks x channels
+    n_ch = len(s.channels)
+    lo, hi = float(aw.min()), float(aw.max())
+    levels = [lo] if hi - lo < AWARENESS_TOLERANCE else [lo, (lo + hi) / 2, hi]
+    interp = _level_weights(aw, levels)  # weeks x levels
+    cycle = _cycle_nodes(s)
+
+    # per level: histograms by week offset from creation, for each (channel, batch)
+    results = [dict[str, np.ndarray]() for _ in range(batches)]
+    marketing = plan.source == Source.MARKETING
+    for li, level in enumerate(levels):
+        smp = _sample(s, level)
+        ev, sql = _visits(s, smp, level)
+        group = smp.channel * batches + np.arange(len(smp.channel)) % batches
+        n_groups = n_ch * batches
+        per_group = np.bincount(group, minlength=n_groups).astype(float)
+        flows = {
+            name: _hist(ev.get(name), group, n_groups, W) / per_group[:, None] for name in ev.data
+        }
+        s_lead = np.concatenate(sql.lead) if sql.lead else np.zeros(0, np.int64)
+        s_time = np.concatenate(sql.time) if sql.time else np.zeros(0)
+        s_w = np.concatenate(sql.weight) if sql.weight else np.zeros(0)
+        s_p = np.concatenate(sql.p0) if sql.p0 else np.zeros(0)
+        s_amt = np.concatenate(sql.amount) if sql.amount else np.zeros(0)
+        flows["sql"] = _hist((s_lead, s_time, s_w), group, n_groups, W) / per_group[:, None]
+        flows["pipeline"] = (
+            _hist((s_lead, s_time, s_w * s_amt), group, n_groups, W) / per_group[:, None]
+        )
+        close = _close_hist(s_lead, s_time, group, n_groups, W, cycle)
+        closes = close(s_w) / per_group[:, None]
+        cyc_days = close(s_w, cycle / 24.0) / per_group[:, None]
+        won_g = close(s_w * s_p, by_sql_week=True) / per_group[:, None, None]
+        rev_g = close(s_w * s_p * s_amt, by_sql_week=True) / per_group[:, None, None]
+
+        for bi in range(batches):
+            out = results[bi]
+            for ch in range(n_ch):
+                g = ch * batches + bi
+                lv = leads[:, ch] * interp[:, li]
+                mk = bool(marketing[ch])
+                for name, h in flows.items():
+                    if name.startswith("cohort_"):
+                        if mk:
+                            _acc(out, name + "_tmp", lv * _cum_before_end(h[g], W))
+                        continue
+                    _acc(out, name, _conv(lv, h[g], W))
+                if mk:
+                    _acc(out, "cohort_sql_tmp", lv * _cum_before_end(flows["sql"][g], W))
+                _acc(out, "opportunities", _conv(lv, flows["sql"][g], W))
+                _acc(out, "lost", _conv(lv, closes[g], W))
+                _acc(out, "cycle_days", _conv(lv, cyc_days[g], W))
+                for name, G in (("won", won_g[g]), ("revenue", rev_g[g])):
+                    flow, cohort = _brand_conv(lv, G, aw, lift=b.win_rate_lift)
+                    _acc(out, name, flow)
+                    if name == "won" and mk:
+                        _acc(out, "cohort_won_tmp", cohort)
+                    if name == "revenue":
+                        src = int(plan.source[ch])
+                        tag = {
+                            Source.MARKETING: "revenue_marketing",
+                            Source.PARTNER: "revenue_partner",
+                        }
+                        _acc(out, tag[src], flow)
+                if mk:
+                    _acc(out, "pipeline_marketing", _conv(lv, flows["pipeline"][g], W))
+    for out in results:
+        for name in [k for k in out if k.endswith("_tmp")]:
+            out[name.removesuffix("_tmp")] = out.pop(name)
+        for name in ("mql", "sal", "sql", "pipeline", "opportunities", "won", "revenue"):
+            out.setdefault(name, np.zeros(W))
+        out["lost"] = out.get("lost", np.zeros(W)) - out["won"]
+        _fixed_series(s, out, plan, leads, aw)
+        _outbound(s, out, aw, cycle)
+    return results
+
+
+def _level_weights(aw: np.ndarray, levels: list[float]) -> np.ndarray:
+    """Linear interpolation weights of each week's awareness between the sample levels."""
+    out = np.zeros((len(aw), len(levels)))
+    if len(levels) == 1:
+        out[:, 0] = 1.0
+        return out
+    grid = np.array(levels)
+    pos = np.clip(np.searchsorted(grid, aw, side="right") - 1, 0, len(grid) - 2)
+    frac = np.clip((aw - grid[pos]) / (grid[pos + 1] - grid[pos]), 0.0, 1.0)
+    rows = np.arange(len(aw))
+    out[rows, pos] = 1 - frac
+    out[rows, pos + 1] += frac
+    return out
+
+
+def _hist(events, group, n_groups: int, W: int) -> np.ndarray:
+    lead, time, weight = events
+    week = np.floor(time / HOURS_PER_WEEK).astype(np.int64)
+    keep = (week >= 0) & (week < W)
+    flat = group[lead[keep]] * W + week[keep]
+    return np.bincount(flat, weights=weight[keep], minlength=n_groups * W).reshape(n_groups, W)
+
+
+def _close_hist(lead, time, group, n_groups: int, W: int, cycle: np.ndarray):
+    """Histogram of close weeks (optionally by SQL week) over the cycle-time nodes."""
+    sql_week = np.floor(time / HOURS_PER_WEEK).astype(np.int64)
+    close_week = np.floor((time[:, None] + cycle[None, :]) / HOURS_PER_WEEK).astype(np.int64)
+    valid = (close_week < W) & (sql_week[:, None] >= 0)
+    g = group[lead]
+    share = 1.0 / len(cycle)
+
+    def close(weight: np.ndarray, value: np.ndarray | None = None, by_sql_week: bool = False):
+        wv = (weight[:, None] * share) * (1.0 if value is None else value[None, :])
+        wv = np.where(valid, wv, 0.0)
+        cw = np.minimum(close_week, W - 1)
+        if by_sql_week:
+            sw = np.minimum(sql_week, W - 1)
+            flat = (g[:, None] * W + sw[:, None]) * W + cw
+            size = n_groups * W * W
+            return np.bincount(flat.ravel(), wv.ravel(), size).reshape(n_groups, W, W)
+        flat = g[:, None] * W + cw
+        return np.bincount(flat.ravel(), wv.ravel(), n_groups * W).reshape(n_groups, W)
+
+    return close
+
+
+def _conv(leads: np.ndarray, h: np.ndarray, W: int) -> np.ndarray:
+    """Weekly flow from leads created each week and the per-lead flow by week offset."""
+    return np.convolve(leads, h)[:W]
+
+
+def _cum_before_end(h: np.ndarray, W: int) -> np.ndarray:
+    """Per creation week c: the per-lead events that happen before the horizon (offset < W-c)."""
+    cum = np.cumsum(h)
+    return cum[W - 1 - np.arange(W)]
+
+
+def _brand_conv(
+    leads: np.ndarray, G: np.ndarray, aw: np.ndarray, lift: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Won (or revenue) flows by close week and cohort totals, with the brand's win-rate lift at
+    the SQL week: G[k, d] holds per-lead weight of SQL offset k closing at offset d."""
+    W = len(leads)
+    c = np.arange(W)
+    sql_abs = np.minimum(c[:, None] + c[None, :], W - 1)
+    A = leads[:, None] * (1.0 + lift * aw[sql_abs])  # creation week x SQL offset
+    M = A @ G  # creation week x close offset
+    close_abs = c[:, None] + c[None, :]
+    inside = close_abs < W
+    flow = np.bincount(close_abs[inside], weights=M[inside], minlength=W)[:W]
+    cohort = np.where(inside, M, 0.0).sum(axis=1)
+    return flow, cohort
+
+
+def _acc(out: dict[str, np.ndarray], name: str, values: np.ndarray) -> None:
+    if name in out:
+        out[name] = out[name] + values
+    else:
+        out[name] = np.array(values, dtype=float)
+
+
+def _fixed_series(
+    s: Scenario, out: dict[str, np.ndarray], plan: ChannelPlan, leads: np.ndarray, aw: np.ndarray
+) -> None:
+    """Volumes and costs that need no virtual leads."""
+    W = s.simulation.weeks
+    out["leads"] = leads.sum(axis=1)
+    marketing = plan.source == Source.MARKETING
+    out["marketing_leads"] = leads[:, marketing].sum(axis=1)
+    out["cohort_leads"] = out["marketing_leads"].copy()
+    organic_cost = (leads * np.where(plan.is_budget, 0.0, plan.base_cpl)).sum(axis=1)
+    out["spend_media"] = plan.budget.sum() + organic_cost
+    out["paid_leads"] = leads[:, plan.is_budget].sum(axis=1)
+    cpl = plan.cpl(aw, s.brand.cpl_reduction)[:, plan.is_budget]
+    budgets = plan.budget[plan.is_budget]
+    out["cpl"] = (cpl * budgets).sum(axis=1) / max(budgets.sum(), 1e-9)
+    out["spend_brand"] = np.full(W, s.brand.weekly_spend)
+    out["spend_nurture"] = np.full(W, s.nurture.weekly_cost)
+    out.setdefault("spend_review", np.zeros(W))
+    sales = s.sales
+    out["sales_cost"] = np.full(W, (sales.sdr_count + sales.ae_count) * sales.rep_cost_per_week)
+    out["awareness"] = aw.copy()
+    for name in ("mql_queue", "sql_queue"):
+        out[name] = np.zeros(W)  # no queueing in the flow model
+    for name in SERIES:
+        if SERIES[name].kind != "level":
+            out.setdefault(name, np.zeros(W))
+
+
+def _outbound(s: Scenario, out: dict[str, np.ndarray], aw: np.ndarray, cycle: np.ndarray) -> None:
+    """Sales-sourced SQLs from expected prospecting hours, week by week (AE hours left over
+    depend on open opportunities, which include earlier outbound deals)."""
+    W, sales, deals = s.simulation.weeks, s.sales, s.deals
+    schedule = DutySchedule.for_scenario(
+        s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
+    )
+    duty = schedule.hours_on_duty_per_week()
+    sdr_hours = np.full(W, sales.sdr_count * duty)
+    ae_hours = np.full(W, sales.ae_count * duty)
+    sdr_out = np.maximum(sdr_hours - out["sdr_mql_hours"], 0.0)
+
+    # an outbound SQL is created uniformly within its week: close-week and open-at-week-end
+    # distributions by offset, over the cycle nodes
+    u = (np.arange(168) + 0.5)[:, None]
+    close_off = np.floor((u + cycle[None, :]) / HOURS_PER_WEEK).astype(int).ravel()
+    close_dist = np.bincount(np.minimum(close_off, W), minlength=W + 1)[:W] / close_off.size
+    day_weights = np.tile(cycle / 24.0, 168)
+    days = np.bincount(np.minimum(close_off, W), day_weights, minlength=W + 1)[:W] / close_off.size
+    still_open = 1.0 - np.cumsum(close_dist)  # at the end of offset week j
+
+    # win probability and deal size over the outbound fit distribution (fixed quadrature draws)
+    conc = s.buyers.fit_concentration
+    mean = sales.outbound_fit_mean
+    fit = np.random.default_rng(SAMPLE_SEED).beta(mean * conc, (1 - mean) * conc, 4000)
+    p0 = win_probability_vec(deals, fit, np.ones(len(fit), bool), np.zeros(len(fit)))
+    amount = deals.deal_size * np.exp(deals.fit_size_effect * (fit - 0.5))
+    amount = amount * math.exp(deals.deal_size_spread**2 / 2)
+
+    # marketing opportunities still open at each week end
+    mkt_open = np.cumsum(out["opportunities"]) - np.cumsum(out["won"] + out["lost"])
+    out_sql = np.zeros(W)
+    ae_spare = np.zeros(W)
+    for week in range(W):
+        open_out = float(np.dot(out_sql[: week + 1][::-1], still_open[: week + 1]))
+        open_opps = max(mkt_open[week], 0.0) + open_out
+        opp_hours = min(open_opps * sales.ae_hours_per_opportunity_week, ae_hours[week])
+        ae_spare[week] = ae_hours[week] - opp_hours
+        out["ae_opportunity_hours"][week] = opp_hours
+        if week + 1 < W:
+            out_sql[week + 1] = (
+                sdr_out[week] * sales.outbound_sqls_per_hour
+                + ae_spare[week] * sales.ae_outbound_sqls_per_hour
+            )
+    brand = 1.0 + s.brand.win_rate_lift * aw
+    p = np.minimum(p0[None, :] * brand[:, None], 0.98)  # weeks x fit draws
+    won_rate = p.mean(axis=1)
+    rev_rate = (p * amount[None, :]).mean(axis=1)
+    won_out = np.convolve(out_sql * won_rate, close_dist)[:W]
+    rev_out = np.convolve(out_sql * rev_rate, close_dist)[:W]
+    closes_out = np.convolve(out_sql, close_dist)[:W]
+    out["sql"] = out["sql"] + out_sql
+    out["opportunities"] = out["opportunities"] + out_sql
+    out["pipeline"] = out["pipeline"] + out_sql * amount.mean()
+    out["pipeline_sales"] = out_sql * amount.mean()
+    out["won"] = out["won"] + won_out
+    out["lost"] = out["lost"] + closes_out - won_out
+    out["revenue"] = out["revenue"] + rev_out
+    out["revenue_sales"] = rev_out
+    out["cycle_days"] = out["cycle_days"] + np.convolve(out_sql, days)[:W]
+    out["sdr_hours"] = sdr_hours
+    out["ae_hours"] = ae_hours
+    out["outbound_hours"] = sdr_out + ae_spare
+    out["in_opportunity"] = np.maximum(mkt_open, 0.0) + np.array(
+        [float(np.dot(out_sql[: w + 1][::-1], still_open[: w + 1])) for w in range(W)]
+    )
