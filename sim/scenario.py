@@ -262,7 +262,7 @@ class Buyers(Section):
         0.08, "engagements/week", "Engagements a lead makes on its own while not in market."
     )
     in_market_engagement_factor: uncertain(Range(1.0)) = field(
-        6.0,
+        8.0,
         "x",
         "How much more an in-market buyer engages (B2B buyers consume 13-17 assets, seed 001).",
     )
@@ -275,7 +275,7 @@ class Buyers(Section):
         "Share of leads already in market who arrive by asking for a demo or a call.",
     )
     junk_hand_raise_share: Probability = field(
-        0.15,
+        0.05,
         "share of junk leads",
         "Share of junk leads who submit a contact/demo form (support requests, job seekers).",
     )
@@ -455,14 +455,14 @@ class Sales(Section):
         0.5, "hours", "Length of an outbound prospecting block a rep does instead of an MQL."
     )
     outbound_sqls_per_hour: NonNegative = field(
-        0.09, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
+        0.125, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
     )
     outbound_fit_mean: Probability = field(0.6, "0..1", "ICP fit of sales-prospected accounts.")
     ae_max_open_opportunities: PositiveCount = field(
-        60, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
+        80, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
     )
     ae_hours_per_opportunity_week: NonNegative = field(
-        0.5, "hours/week", "AE time one open opportunity takes each week."
+        0.4, "hours/week", "AE time one open opportunity takes each week."
     )
     ae_outbound_sqls_per_hour: NonNegative = field(
         0.03, "SQLs/hour", "Sales-sourced SQLs that an AE's spare hour of prospecting produces."
@@ -489,7 +489,7 @@ class Deals(Section):
     """Opportunities: cycle time, win probability and deal size (mechanism 8)."""
 
     win_rate: Probability = field(
-        0.34, "probability", "Win probability of an average SQL (fit 0.5, in market, BANT)."
+        0.31, "probability", "Win probability of an average SQL (fit 0.5, in market, BANT)."
     )
     fit_effect: NonNegative = field(
         1.2, "log-odds per unit fit", "How much more often well-fitting accounts win."
