@@ -158,7 +158,8 @@ def _sample_key(s: Scenario, level: float, per_channel: int) -> str:
     return json.dumps(parts, sort_keys=True, default=str)
 
 
-def _sample(s: Scenario, level: float, per_channel: int = SAMPLE_PER_CHANNEL) -> _Sample:
+def _sample(s: Scenario, level: float, per_channel: int | None = None) -> _Sample:
+    per_channel = per_channel or SAMPLE_PER_CHANNEL  # read at call time: tests may enlarge it
     key = _sample_key(s, level, per_channel)
     if key in _SAMPLES:
         _SAMPLES.move_to_end(key)
@@ -479,30 +480,12 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
     # per level: histograms by week offset from creation, for each (channel, batch)
     results = [dict[str, np.ndarray]() for _ in range(batches)]
     marketing = plan.source == Source.MARKETING
+    brand_varies = b.win_rate_lift > 0 and hi - lo > 1e-12
     for li, level in enumerate(levels):
-        smp = _sample(s, level)
-        ev, sql = _visits(s, smp, level)
-        group = smp.channel * batches + np.arange(len(smp.channel)) % batches
-        n_groups = n_ch * batches
-        per_group = np.bincount(group, minlength=n_groups).astype(float)
-        flows = {
-            name: _hist(ev.get(name), group, n_groups, W) / per_group[:, None] for name in ev.data
-        }
-        s_lead = np.concatenate(sql.lead) if sql.lead else np.zeros(0, np.int64)
-        s_time = np.concatenate(sql.time) if sql.time else np.zeros(0)
-        s_w = np.concatenate(sql.weight) if sql.weight else np.zeros(0)
-        s_p = np.concatenate(sql.p0) if sql.p0 else np.zeros(0)
-        s_amt = np.concatenate(sql.amount) if sql.amount else np.zeros(0)
-        flows["sql"] = _hist((s_lead, s_time, s_w), group, n_groups, W) / per_group[:, None]
-        flows["pipeline"] = (
-            _hist((s_lead, s_time, s_w * s_amt), group, n_groups, W) / per_group[:, None]
-        )
-        close = _close_hist(s_lead, s_time, group, n_groups, W, cycle)
-        closes = close(s_w) / per_group[:, None]
-        cyc_days = close(s_w, cycle / 24.0) / per_group[:, None]
-        won_g = close(s_w * s_p, by_sql_week=True) / per_group[:, None, None]
-        rev_g = close(s_w * s_p * s_amt, by_sql_week=True) / per_group[:, None, None]
-
+        per_lead = _per_lead(s, level, batches, brand_varies, cycle)
+        flows = per_lead["flows"]
+        closes, cyc_days = per_lead["closes"], per_lead["cycle_days"]
+        won_g, rev_g = per_lead["won"], per_lead["revenue"]
         for bi in range(batches):
             out = results[bi]
             for ch in range(n_ch):
@@ -521,7 +504,12 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
                 _acc(out, "lost", _conv(lv, closes[g], W))
                 _acc(out, "cycle_days", _conv(lv, cyc_days[g], W))
                 for name, G in (("won", won_g[g]), ("revenue", rev_g[g])):
-                    flow, cohort = _brand_conv(lv, G, aw, lift=b.win_rate_lift)
+                    if brand_varies:
+                        flow, cohort = _brand_conv(lv, G, aw, lift=b.win_rate_lift)
+                    else:
+                        factor = 1.0 + b.win_rate_lift * lo
+                        flow = factor * _conv(lv, G, W)
+                        cohort = factor * lv * _cum_before_end(G, W)
                     _acc(out, name, flow)
                     if name == "won" and mk:
                         _acc(out, "cohort_won_tmp", cohort)
@@ -543,6 +531,68 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
         _fixed_series(s, out, plan, leads, aw)
         _outbound(s, out, aw, cycle)
     return results
+
+
+_PER_LEAD: OrderedDict[str, dict] = OrderedDict()
+
+
+def _per_lead(
+    s: Scenario, level: float, batches: int, brand_varies: bool, cycle: np.ndarray
+) -> dict:
+    """Expected events per virtual lead by week offset from creation, per (channel, batch).
+
+    Cached on everything they depend on, so budget and brand-spend edits (goal seeking on
+    volumes) only redo the cheap convolutions with the lead volumes.
+    """
+    key = json.dumps(
+        [
+            _sample_key(s, level, SAMPLE_PER_CHANNEL),
+            s.sales.model_dump(),
+            s.trust.model_dump(),
+            s.definitions.model_dump(),
+            s.review.model_dump(),
+            s.deals.model_dump(),
+            s.brand.win_rate_lift,
+            s.start_date.isoformat(),
+            batches,
+            brand_varies,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    if key in _PER_LEAD:
+        _PER_LEAD.move_to_end(key)
+        return _PER_LEAD[key]
+    W = s.simulation.weeks
+    n_ch = len(s.channels)
+    smp = _sample(s, level)
+    ev, sql = _visits(s, smp, level)
+    group = smp.channel * batches + np.arange(len(smp.channel)) % batches
+    n_groups = n_ch * batches
+    per_group = np.bincount(group, minlength=n_groups).astype(float)
+    flows = {name: _hist(ev.get(name), group, n_groups, W) / per_group[:, None] for name in ev.data}
+    s_lead = np.concatenate(sql.lead) if sql.lead else np.zeros(0, np.int64)
+    s_time = np.concatenate(sql.time) if sql.time else np.zeros(0)
+    s_w = np.concatenate(sql.weight) if sql.weight else np.zeros(0)
+    s_p = np.concatenate(sql.p0) if sql.p0 else np.zeros(0)
+    s_amt = np.concatenate(sql.amount) if sql.amount else np.zeros(0)
+    flows["sql"] = _hist((s_lead, s_time, s_w), group, n_groups, W) / per_group[:, None]
+    flows["pipeline"] = (
+        _hist((s_lead, s_time, s_w * s_amt), group, n_groups, W) / per_group[:, None]
+    )
+    close = _close_hist(s_lead, s_time, group, n_groups, W, cycle)
+    scale = per_group[:, None, None] if brand_varies else per_group[:, None]
+    result = {
+        "flows": flows,
+        "closes": close(s_w) / per_group[:, None],
+        "cycle_days": close(s_w, cycle / 24.0) / per_group[:, None],
+        "won": close(s_w * s_p, by_sql_week=brand_varies) / scale,
+        "revenue": close(s_w * s_p * s_amt, by_sql_week=brand_varies) / scale,
+    }
+    _PER_LEAD[key] = result
+    if len(_PER_LEAD) > _CACHE_SIZE:
+        _PER_LEAD.popitem(last=False)
+    return result
 
 
 def _level_weights(aw: np.ndarray, levels: list[float]) -> np.ndarray:
