@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sim
+from sim import cli_run
 from sim.errors import ScenarioError
 from sim.files import read_scenario
 from sim.limits import check_size
@@ -81,6 +82,9 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 COMMANDS: list[Command] = [
+    Command(
+        "run", "simulate a scenario file and print the summary", cli_run.configure, cli_run.handler
+    ),
     Command(
         "validate", "check scenario files and list every problem", _configure_validate, _validate
     ),

@@ -40,7 +40,7 @@ class Range:
     integer: bool = False
 
     def contains(self, x: float) -> bool:
-        if math.isnan(x):
+        if not math.isfinite(x):
             return False
         above = x > self.low if self.low_open else x >= self.low
         below = x < self.high if self.high_open else x <= self.high

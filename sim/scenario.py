@@ -459,10 +459,10 @@ class Sales(Section):
     )
     outbound_fit_mean: Probability = field(0.6, "0..1", "ICP fit of sales-prospected accounts.")
     ae_max_open_opportunities: PositiveCount = field(
-        80, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
+        100, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
     )
     ae_hours_per_opportunity_week: NonNegative = field(
-        0.4, "hours/week", "AE time one open opportunity takes each week."
+        0.35, "hours/week", "AE time one open opportunity takes each week."
     )
     ae_outbound_sqls_per_hour: NonNegative = field(
         0.03, "SQLs/hour", "Sales-sourced SQLs that an AE's spare hour of prospecting produces."
@@ -567,7 +567,7 @@ class Target(Section):
         description="'horizon' (the measurement window) or a calendar quarter like '2027-Q2'.",
     )
     direction: Literal["at_least", "at_most"] = "at_least"
-    value: float = Field(description="The target value, in the metric's unit.")
+    value: float = Field(description="The target value, in the metric's unit.", allow_inf_nan=False)
     owner: Literal["marketing", "sales", "shared"] = "shared"
 
     @field_validator("metric")

@@ -1,0 +1,127 @@
+"""`funnel-lab run FILE`: simulate a scenario file and print the summary table.
+
+The same runner and metric registry feed the window, so the numbers match what the app shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from sim.files import read_scenario
+from sim.metrics import METRICS
+from sim.results import RunResult, headline_rows
+from sim.runner import InlineExecutor, run, shared_pool
+from sim.uncertain import centralize, uncertain_inputs
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="scenario file")
+    parser.add_argument("--replications", "-n", type=int, help="override the file's count")
+    parser.add_argument("--seed", type=int, help="override the file's seed")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="processes (default: one per core; 1 = in-process)"
+    )
+    parser.add_argument(
+        "--central", action="store_true", help="hold every range at its central value (median)"
+    )
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write full results as JSON")
+    parser.add_argument("--csv", type=Path, metavar="OUT", help="write one row per replication")
+
+
+def handler(args: argparse.Namespace) -> int:
+    scenario = read_scenario(args.file).scenario
+    if args.central:
+        scenario = centralize(scenario)
+    if args.replications is not None and args.replications < 1:
+        print("error: --replications must be at least 1", file=sys.stderr)
+        return 2
+    executor = InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
+    result = run(
+        scenario,
+        replications=args.replications,
+        seed=args.seed,
+        executor=executor,
+        progress=_progress_bar,
+        central=args.central,
+        split_uncertainty=bool(uncertain_inputs(scenario)),
+    )
+    print(file=sys.stderr)
+    print(format_summary(result))
+    if args.json:
+        args.json.write_text(json.dumps(result.to_json(), indent=1))
+    if args.csv:
+        result.write_csv(args.csv)
+    return 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = round(width * done / total)
+    print(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def format_value(value: float, unit: str, currency: str) -> str:
+    """A number as a planner reads it: shares as %, money with the currency, counts rounded."""
+    if not math.isfinite(value):
+        return "n/a"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit.startswith("currency"):
+        suffix = unit.removeprefix("currency")
+        if abs(value) >= 1e6:
+            return f"{currency} {value / 1e6:,.2f}M{suffix}"
+        return f"{currency} {value:,.0f}{suffix}"
+    if unit in ("hours", "days", "0..1"):
+        return f"{value:,.2f}" + ("" if unit == "0..1" else f" {unit[0]}")
+    return f"{value:,.0f}"
+
+
+def format_summary(result: RunResult) -> str:
+    window = result.week_starts[result.warmup_weeks]
+    weeks = len(result.week_starts) - result.warmup_weeks
+    lines = [
+        f"{result.scenario_name} — {result.replications} replications, seed {result.seed}"
+        f"{' (ranges at their centres)' if result.central else ''}",
+        f"measurement window: {weeks} weeks from {window}; scenario sha256 "
+        f"{result.scenario_sha256[:12]}",
+        "",
+        f"{'metric':<30}{'mean':>18}   {'90% of outcomes (P5 - P95)':>38}",
+    ]
+    for label, s, unit in headline_rows(result):
+        interval = (
+            f"{format_value(s.p5, unit, result.currency)} - "
+            f"{format_value(s.p95, unit, result.currency)}"
+        )
+        lines.append(
+            f"{label:<30}{format_value(s.mean, unit, result.currency):>18}   {interval:>38}"
+        )
+    if result.targets:
+        lines += ["", "targets (probability the plan meets each):"]
+        for t in result.targets:
+            unit = METRICS[t.target.metric].unit
+            sign = ">=" if t.target.direction == "at_least" else "<="
+            value = format_value(t.target.value, unit, result.currency)
+            lines.append(
+                f"  {t.target.owner:<10} {t.target.metric} {sign} {value} in {t.target.period}: "
+                f"{100 * t.probability:.0f}%"
+            )
+    if result.variance:
+        lines += ["", "where the spread comes from (share of variance from uncertain inputs):"]
+        for kpi, split in result.variance.items():
+            lines.append(f"  {kpi:<34} {100 * split.input_share:5.1f}% inputs, rest process noise")
+    if result.drivers:
+        ranking = result.drivers["revenue"]
+        lines += ["", f"what drives revenue's uncertainty (R² {ranking.r_squared:.2f}):"]
+        lines += [f"  {c.path:<40} {100 * c.share:5.1f}%" for c in ranking.contributions[:8]]
+        if ranking.note:
+            lines.append(f"  note: {ranking.note}")
+    return "\n".join(lines)
