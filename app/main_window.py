@@ -218,11 +218,12 @@ class MainWindow(QMainWindow):
     # -- files --------------------------------------------------------------------------------
 
     def start(self, path: str | Path | None) -> None:
-        """First load: the given file, else the shipped default; then offer crash recovery."""
+        """First offer crash recovery; if declined, load the given file, else the shipped default."""
+        if self.offer_recovery():
+            return
         target = Path(path) if path else (DEFAULT_SCENARIO if DEFAULT_SCENARIO.is_file() else None)
         if target is not None:
             self.open_file(target)
-        self.offer_recovery()
 
     def open_file(self, path: str | Path | None = None) -> bool:
         """Open a scenario (asking for one if `path` is None); a bad file changes nothing."""
