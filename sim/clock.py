@@ -93,6 +93,9 @@ class DutySchedule:
                 t = self.next_shift_start(t)
             day, hour = self._day_and_hour(t)
             left_today = self.shift_start_hour + self.shift_hours - hour
+            if left_today <= 1e-9:  # rounding left us at the shift's very end: next shift
+                t = self.next_shift_start(t)
+                continue
             if work <= left_today:
                 return t + work
             work -= left_today

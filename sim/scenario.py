@@ -642,6 +642,12 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        sales = self.sales
+        if sales.workday_start_hour + _central(sales.workday_hours) > 24:
+            raise ValueError(
+                "sales.workday_start_hour + sales.workday_hours must end the working day by "
+                f"midnight (24), got {sales.workday_start_hour} + {sales.workday_hours}"
+            )
         if self.simulation.warmup_weeks >= self.simulation.weeks:
             raise ValueError(
                 f"simulation.warmup_weeks ({self.simulation.warmup_weeks}) must be less than "

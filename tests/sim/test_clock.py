@@ -217,14 +217,6 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs SIGALRM")
-@pytest.mark.xfail(
-    strict=True,
-    raises=Hang,
-    reason="engine bug: after_working_hours loops (practically) forever when a shift end "
-    "day*24 + start + hours rounds below the end: it then finds ~3e-14 h left in the shift, "
-    "subtracts it from the work and lands on the same time again. workday_hours is an uncertain "
-    "input, so drawn values such as 3.428... reach it through the review delay.",
-)
 def test_after_working_hours_terminates_for_a_shift_length_not_exact_in_binary() -> None:
     s = DutySchedule(SAT, 9.0, 3.4280804238748326)
     with time_limit(2.0):
