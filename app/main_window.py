@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
     # -- files --------------------------------------------------------------------------------
 
     def start(self, path: str | Path | None) -> None:
-        """First offer crash recovery; if declined, load the given file, else the shipped default."""
+        """Offer crash recovery first; if declined, load the given file or the shipped default."""
         if self.offer_recovery():
             return
         target = Path(path) if path else (DEFAULT_SCENARIO if DEFAULT_SCENARIO.is_file() else None)
