@@ -81,6 +81,22 @@ class DutySchedule:
             day += 1
         return day * HOURS_PER_DAY + self.shift_start_hour
 
+    def next_on_duty(self, t: np.ndarray) -> np.ndarray:
+        """For each time: itself if on duty, else the next shift start (vectorised
+        on_duty / next_shift_start: when an idle rep would start a job submitted then)."""
+        t = np.asarray(t, dtype=float)
+        if self.always:
+            return t
+        start = self.shift_start_hour
+        day = np.floor(t / HOURS_PER_DAY)
+        hour = t - HOURS_PER_DAY * day
+        workday = (self.start_weekday + day) % 7 < 5
+        on = workday & (hour >= start) & (hour < start + self.shift_hours)
+        nxt = day + (hour >= start)
+        for _ in range(7):
+            nxt = nxt + ((self.start_weekday + nxt) % 7 >= 5)
+        return np.where(on, t, nxt * HOURS_PER_DAY + start)
+
     def hours_on_duty_per_week(self) -> float:
         return HOURS_PER_WEEK if self.always else 5 * self.shift_hours
 

@@ -53,6 +53,7 @@ from sim.metrics import METRICS, SERIES
 from sim.model import engagement
 from sim.model.arrivals import ChannelPlan, draw_leads
 from sim.model.codes import Source
+from sim.model.deals import MAX_WIN_PROBABILITY, base_win_probability
 from sim.model.sales import contact_multiplier
 from sim.results import period_weeks
 from sim.scenario import Scenario
@@ -207,36 +208,6 @@ def _normal_nodes(n: int = QUADRATURE_NODES) -> np.ndarray:
 _Z = _normal_nodes()
 
 
-def _next_on_duty(schedule: DutySchedule, t: np.ndarray) -> np.ndarray:
-    """When an idle rep starts a job submitted at t: at once on duty, else at the next shift
-    start (DutySchedule.on_duty / next_shift_start, vectorised)."""
-    if schedule.always:
-        return t
-    start = schedule.shift_start_hour
-    day = np.floor(t / 24.0)
-    hour = t - 24.0 * day
-    workday = (schedule.start_weekday + day) % 7 < 5
-    on = workday & (hour >= start) & (hour < start + schedule.shift_hours)
-    nxt = day + (hour >= start)
-    for _ in range(7):
-        nxt = nxt + ((schedule.start_weekday + nxt) % 7 >= 5)
-    return np.where(on, t, nxt * 24.0 + start)
-
-
-def win_probability_vec(
-    cfg, fit: np.ndarray, in_market: np.ndarray, missing_bant: np.ndarray
-) -> np.ndarray:
-    """`sim.model.deals.win_probability` at zero awareness, zero wait, without the 0.98 cap
-    (the caller applies brand lift and the cap)."""
-    if 0 < cfg.win_rate < 1:
-        logit = math.log(cfg.win_rate / (1 - cfg.win_rate))
-        base = 1 / (1 + np.exp(-(logit + cfg.fit_effect * (fit - 0.5))))
-    else:
-        base = np.full(len(fit), cfg.win_rate, float)
-    p = base * np.where(in_market, 1.0, cfg.not_in_market_factor)
-    return p * cfg.missing_bant_factor ** np.asarray(missing_bant, float)
-
-
 def _follow_mix(s: Scenario) -> tuple[np.ndarray, float]:
     """P(follow-up and n attempts), n = 1..max_attempts (no evidence), and E[rep base follow]
     of the matcher-style reps: trust held at its initial distribution, styles at their shares."""
@@ -335,7 +306,7 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         ev.add("cohort_handed", lead[first], t_h[first], w[first])
 
         followed = mix_v.sum(axis=1)
-        a1 = _next_on_duty(schedule, t_h)
+        a1 = schedule.next_on_duty(t_h)
         wait1 = a1 - t_h
         ev.add("ignored", lead, a1 + sales.glance_hours, w * (1 - followed))
         glance = w * (1 - followed) * sales.glance_hours
@@ -373,8 +344,8 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
             if d.sql_requires_timing:
                 ok &= in_mkt
             missing = (~budget).astype(int) + (~authority) + (~in_mkt)
-            p0 = win_probability_vec(deals, smp.fit[lead], in_mkt, missing)
-            p0 = np.minimum(p0 * brand, 0.98) / brand
+            p0 = base_win_probability(deals, smp.fit[lead], in_mkt, missing)
+            p0 = np.minimum(p0 * brand, MAX_WIN_PROBABILITY) / brand
             amount = deals.deal_size * np.exp(deals.fit_size_effect * (smp.fit[lead] - 0.5))
             wq = w * contact * ok
             sel = wq > 0
@@ -387,7 +358,7 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
             alive = alive * (1 - p)
             gave_up = mix_v[:, k] * alive  # made exactly k+1 attempts, none reached
             branches.append((a_k + sales.attempt_hours, w * gave_up, ws * gave_up))
-            a_k = _next_on_duty(schedule, a_k + sales.attempt_hours + sales.attempt_spacing_hours)
+            a_k = schedule.next_on_duty(a_k + sales.attempt_hours + sales.attempt_spacing_hours)
         if round_ == RECYCLE_ROUNDS:
             break
         lead, t, w, ws = _recycle(rule, smp, lead, branches, horizon)
@@ -729,7 +700,7 @@ def _outbound(s: Scenario, out: dict[str, np.ndarray], aw: np.ndarray, cycle: np
     conc = s.buyers.fit_concentration
     mean = sales.outbound_fit_mean
     fit = np.random.default_rng(SAMPLE_SEED).beta(mean * conc, (1 - mean) * conc, 4000)
-    p0 = win_probability_vec(deals, fit, np.ones(len(fit), bool), np.zeros(len(fit)))
+    p0 = base_win_probability(deals, fit, np.ones(len(fit), bool), np.zeros(len(fit)))
     amount = deals.deal_size * np.exp(deals.fit_size_effect * (fit - 0.5))
     amount = amount * math.exp(deals.deal_size_spread**2 / 2)
 
@@ -749,7 +720,7 @@ def _outbound(s: Scenario, out: dict[str, np.ndarray], aw: np.ndarray, cycle: np
                 + ae_spare[week] * sales.ae_outbound_sqls_per_hour
             )
     brand = 1.0 + s.brand.win_rate_lift * aw
-    p = np.minimum(p0[None, :] * brand[:, None], 0.98)  # weeks x fit draws
+    p = np.minimum(p0[None, :] * brand[:, None], MAX_WIN_PROBABILITY)  # weeks x fit draws
     won_rate = p.mean(axis=1)
     rev_rate = (p * amount[None, :]).mean(axis=1)
     won_out = np.convolve(out_sql * won_rate, close_dist)[:W]

@@ -85,19 +85,21 @@ def check_value(value: Any, allowed: Range) -> Any:
     return value
 
 
+def parse_distribution(table: Any) -> Any:
+    """A distribution from its table, or ValueError with one clear message naming the key."""
+    try:
+        return _DISTRIBUTION.validate_python(table)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"][1:])
+        msg = first["msg"].removeprefix("Value error, ")
+        raise ValueError(f"bad distribution{' field ' + where if where else ''}: {msg}") from None
+
+
 def parse_uncertain(value: Any, allowed: Range) -> Any:
     """A number or a distribution table, checked against the range, with one clear message."""
     if isinstance(value, dict) or is_distribution(value):
-        try:
-            value = _DISTRIBUTION.validate_python(value)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"][1:])
-            msg = first["msg"].removeprefix("Value error, ")
-            raise ValueError(
-                f"bad distribution{' field ' + where if where else ''}: {msg}"
-            ) from None
-        return check_value(value, allowed)
+        return check_value(parse_distribution(value), allowed)
     return check_value(parse_number(value, allowed), allowed)
 
 

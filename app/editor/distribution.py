@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 
 from app.editor.sparkline import DensitySparkline
 from app.editor.suggest import KINDS, change_kind
-from sim.distributions import DISTRIBUTION_TYPES, Distribution
-from sim.ranges import Range
+from sim.distributions import DISTRIBUTION_TYPES
+from sim.ranges import Range, parse_distribution
 
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Distribution)
 _MODELS = {cls.model_fields["dist"].default: cls for cls in DISTRIBUTION_TYPES}
 HINTS = {
     "triangular": "least, most likely and greatest value",
@@ -163,12 +162,9 @@ class DistributionEditor(QWidget):
             self.problem.emit("parameters must be numbers")
             return
         try:
-            dist = _ADAPTER.validate_python(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"][1:])
-            message = first["msg"].removeprefix("Value error, ")
-            self.problem.emit(f"{where}: {message}" if where else message)
+            dist = parse_distribution(data)
+        except ValueError as exc:
+            self.problem.emit(str(exc))
             return
         if dist != self._dist:
             self._dist = dist

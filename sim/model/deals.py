@@ -18,6 +18,8 @@ from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, DutySchedule
 from sim.queueing import RepPool
 from sim.scenario import Deals, Sales
 
+MAX_WIN_PROBABILITY = 0.98  # no deal is certain
+
 
 @dataclass(frozen=True)
 class DealTerms:
@@ -29,6 +31,26 @@ class DealTerms:
     loss_reason: int
 
 
+def base_win_probability(
+    cfg: Deals,
+    fit: np.ndarray | float,
+    in_market: np.ndarray | bool,
+    missing_bant: np.ndarray | int,
+) -> np.ndarray:
+    """Win chance before brand and waiting: by fit (logit), market state and BANT gaps.
+
+    Works on arrays and on single values, so the expected-value model uses it too.
+    """
+    fit = np.asarray(fit, dtype=float)
+    if 0 < cfg.win_rate < 1:
+        logit = math.log(cfg.win_rate / (1 - cfg.win_rate))
+        base = 1 / (1 + np.exp(-(logit + cfg.fit_effect * (fit - 0.5))))
+    else:
+        base = np.full(fit.shape, cfg.win_rate, float)
+    p = base * np.where(in_market, 1.0, cfg.not_in_market_factor)
+    return p * cfg.missing_bant_factor ** np.asarray(missing_bant, float)
+
+
 def win_probability(
     cfg: Deals,
     fit: float,
@@ -38,17 +60,11 @@ def win_probability(
     brand_lift: float,
     waited_hours: float,
 ) -> float:
-    logit = math.log(cfg.win_rate / (1 - cfg.win_rate)) if 0 < cfg.win_rate < 1 else None
-    if logit is None:
-        base = cfg.win_rate
-    else:
-        base = 1 / (1 + math.exp(-(logit + cfg.fit_effect * (fit - 0.5))))
-    p = base * (1 + brand_lift * awareness)
-    if not in_market:
-        p *= cfg.not_in_market_factor
-    p *= cfg.missing_bant_factor**missing_bant
+    """Base chance, lifted by brand awareness, halved per `wait_decay_weeks` waited for an AE."""
+    p = float(base_win_probability(cfg, fit, in_market, missing_bant))
+    p *= 1 + brand_lift * awareness
     p *= 0.5 ** (waited_hours / (cfg.wait_decay_weeks * HOURS_PER_WEEK))
-    return min(p, 0.98)
+    return min(p, MAX_WIN_PROBABILITY)
 
 
 def draw_terms(

@@ -146,7 +146,7 @@ def build_touches(
             lookback = att.anonymous_lookback_days * HOURS_PER_DAY
             time[pos] = created[lead_idx] - lookback * (1 - sorted_uniforms(rng, count))
             kind[pos] = ANONYMOUS
-            channel[pos] = _pick(rng, exposure, len(pos))
+            channel[pos] = pick_weighted(rng, exposure, len(pos))
         elif group == 1:  # the creating touch, in the lead's own channel
             time[pos] = created
             kind[pos] = np.where(leads.hand_raiser, CREATION_DEMO, CREATION)
@@ -162,7 +162,7 @@ def build_touches(
                 kind[pos] = np.where(rng.random(len(pos)) < p_demo[lead_idx], DEMO, kind[pos])
             by_nurture = rng.random(len(pos)) < nurture_share[lead_idx]
             own = rng.random(len(pos)) < 0.5
-            elsewhere = _pick(rng, exposure, len(pos))
+            elsewhere = pick_weighted(rng, exposure, len(pos))
             own_channel = leads.channel[lead_idx]
             channel[pos] = np.where(
                 by_nurture, nurture_channel, np.where(own, own_channel, elsewhere)
@@ -170,7 +170,8 @@ def build_touches(
     return Touches(time=time, kind=kind, channel=channel, lead=lead_of, offset=offset)
 
 
-def _pick(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
+def pick_weighted(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
+    """n indices drawn with probability proportional to `weights`."""
     cdf = np.cumsum(weights) / weights.sum()
     return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(weights) - 1)
 
@@ -181,7 +182,7 @@ def _engagement_kinds(s: Scenario, rng: np.random.Generator, n: int, in_market: 
     weights = np.array([k.share * (k.intent_factor if in_market else 1.0) for k in kinds])
     if weights.sum() <= 0:
         weights = np.ones(len(kinds))
-    return (FIRST_ENGAGEMENT + _pick(rng, weights, n)).astype(np.int8)
+    return (FIRST_ENGAGEMENT + pick_weighted(rng, weights, n)).astype(np.int8)
 
 
 def first_mql(

@@ -71,6 +71,10 @@ class FunnelModel:
         self.nurture_channel = n_ch
         self.sales_channel = n_ch + 1
         self.channel_names = [c.name for c in s.channels] + [NURTURE_CHANNEL, SALES_CHANNEL]
+        # Which touch channels are marketing's (for influence): its own channels and nurture.
+        self.marketing_touch = np.array(
+            [c.source == "marketing" for c in s.channels] + [True, False]
+        )
         self.rec = Recorder(self.weeks, len(self.channel_names))
         self.leads = Columns(LEAD_COLUMNS, capacity=4096)
         self.touches = Columns(TOUCH_COLUMNS, capacity=16384)
@@ -386,12 +390,7 @@ class FunnelModel:
         start, end = int(L["touch_start"][lead]), int(L["touch_end"][lead])
         times = self.touches.rows["time"][start:end]
         channels = self.touches.rows["channel"][start:end][times <= until]
-        marketing = self.plan.source[np.minimum(channels, len(self.plan.source) - 1)] == 0
-        return bool(
-            np.any(
-                (channels == self.nurture_channel) | ((channels < self.nurture_channel) & marketing)
-            )
-        )
+        return bool(self.marketing_touch[channels].any())
 
     # ---- sales prospecting ---------------------------------------------------------------
 
@@ -420,7 +419,7 @@ class FunnelModel:
         for i in range(n):
             k = int(anon[i])
             t_anon = np.sort(created[i] - lookback * rng.random(k))
-            chan = engagement._pick(rng, self.exposure, k)
+            chan = engagement.pick_weighted(rng, self.exposure, k)
             times += [*t_anon.tolist(), float(created[i])]
             kinds += [0] * k + [CREATION]
             chans += [*chan.tolist(), self.sales_channel]

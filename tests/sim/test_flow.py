@@ -23,7 +23,7 @@ import pytest
 
 from sim import flow
 from sim.clock import DutySchedule
-from sim.model.deals import win_probability
+from sim.model.deals import base_win_probability, win_probability
 from sim.runner import run, shared_pool
 from sim.scenario import Scenario
 
@@ -141,12 +141,12 @@ def test_vectorised_helpers_match_the_engine():
     fit = rng.random(50)
     in_market = rng.random(50) < 0.5
     missing = rng.integers(0, 3, 50)
-    vec = flow.win_probability_vec(s.deals, fit, in_market, missing)
+    vec = base_win_probability(s.deals, fit, in_market, missing)
     for i in range(50):
         ref = win_probability(s.deals, fit[i], bool(in_market[i]), int(missing[i]), 0.0, 0.0, 0.0)
         assert min(vec[i], 0.98) == pytest.approx(ref)
     schedule = DutySchedule.for_scenario(s.start_date, 9, 8.0, False)
     t = rng.random(500) * 24 * 21
-    got = flow._next_on_duty(schedule, t)
+    got = schedule.next_on_duty(t)
     want = [x if schedule.on_duty(x) else schedule.next_shift_start(x) for x in t]
     np.testing.assert_allclose(got, want)
