@@ -43,12 +43,26 @@ class RepPool:
         self._fifo: deque[Any] = deque()
         self._heap: list[tuple[float, int, Any]] = []
         self._seq = itertools.count()
+        self._jobs: deque[Any] | list[Any] = self._heap if by_priority else self._fifo
         self.idle: deque[int] = deque(range(n))
+        # End of the shift in progress (inf: always on duty). Checking `now < _shift_end` is the
+        # hot path's duty test; shift-start events move it forward.
+        self._shift_end = float("inf")
         if not schedule.always:
+            self._shift_end = self._current_shift_end(env.now)
             self._schedule_next_shift()
 
     def __len__(self) -> int:
-        return len(self._heap) if self._by_priority else len(self._fifo)
+        return len(self._jobs)
+
+    def _current_shift_end(self, t: float) -> float:
+        if not self.schedule.on_duty(t):
+            return -1.0
+        day_start = t - (t % 24.0)
+        return day_start + self.schedule.shift_start_hour + self.schedule.shift_hours
+
+    def on_duty(self) -> bool:
+        return self.env.now < self._shift_end
 
     def submit(self, job: Any, priority: float = 0.0) -> None:
         """Queue a job and start it at once if a rep is free and on duty."""
@@ -62,9 +76,11 @@ class RepPool:
         return heapq.heappop(self._heap)[2] if self._by_priority else self._fifo.popleft()
 
     def _dispatch(self) -> None:
-        now = self.env.now
-        while self.idle and len(self) and self.schedule.on_duty(now):
-            self._start(self.idle.popleft())
+        if self.env.now >= self._shift_end:
+            return
+        idle, jobs = self.idle, self._jobs
+        while idle and jobs:
+            self._start(idle.popleft())
 
     def _start(self, rep: int) -> None:
         now = self.env.now
@@ -83,7 +99,7 @@ class RepPool:
     def _finish(self, rep: int, done: Callable[[], None] | None) -> None:
         if done is not None:
             done()
-        if len(self) and self.schedule.on_duty(self.env.now):
+        if self._jobs and self.env.now < self._shift_end:
             self._start(rep)
         else:
             self.idle.append(rep)
@@ -94,5 +110,6 @@ class RepPool:
         timeout.callbacks.append(self._shift_starts)
 
     def _shift_starts(self, _event: simpy.Event) -> None:
+        self._shift_end = self.env.now + self.schedule.shift_hours
         self._dispatch()
         self._schedule_next_shift()

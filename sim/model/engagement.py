@@ -10,6 +10,7 @@ touch to touch instead of ticking every week.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,11 @@ class ScoringRule:
             decay_hours=sc.decay_half_life_weeks * HOURS_PER_WEEK / np.log(2.0),
             points=points,
         )
+
+    @property
+    def points_list(self) -> list[float]:
+        """Points by touch kind as a plain list: fast to index one at a time."""
+        return self.points.tolist()
 
     def is_demo(self, kind: np.ndarray) -> np.ndarray:
         return (kind == DEMO) | (kind == CREATION_DEMO)
@@ -224,6 +230,9 @@ def first_mql(
     return mql_time, mql_score
 
 
+_DEMO_KINDS = (DEMO, CREATION_DEMO)
+
+
 def next_mql(
     rule: ScoringRule,
     time: np.ndarray,
@@ -240,12 +249,13 @@ def next_mql(
     start = int(np.searchsorted(time, after, side="right"))
     score, last = 0.0, after
     fit_ok = fit_points >= rule.fit_minimum
+    points = rule.points_list
+    inv_decay = 1.0 / rule.decay_hours
+    demo_counts = rule.demo_is_mql
     for t, k in zip(time[start:].tolist(), kind[start:].tolist(), strict=True):
-        score = score * np.exp(-(t - last) / rule.decay_hours) + rule.points[k]
+        score = score * math.exp((last - t) * inv_decay) + points[k]
         last = t
         total = fit_points + score
-        if (fit_ok and total >= rule.threshold) or (
-            rule.demo_is_mql and k in (DEMO, CREATION_DEMO)
-        ):
+        if (fit_ok and total >= rule.threshold) or (demo_counts and k in _DEMO_KINDS):
             return t, total
     return np.inf, 0.0

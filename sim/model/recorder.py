@@ -42,6 +42,9 @@ class ReplicationRecord:
     events: int = 0  # SimPy events processed (for the benchmark)
 
 
+_PER_HOUR = 1.0 / HOURS_PER_WEEK
+
+
 class Recorder:
     """Accumulates weekly flows and week-end levels while the model runs."""
 
@@ -55,11 +58,13 @@ class Recorder:
         self.n_channels = n_channels
 
     def week_of(self, hours: float) -> int:
-        return min(int(hours // HOURS_PER_WEEK), self.weeks - 1)
+        week = int(hours * _PER_HOUR)
+        return week if week < self.weeks else self.weeks - 1
 
     def add(self, name: str, hours: float, value: float = 1.0) -> None:
-        """Add a flow at the week containing `hours`."""
-        self.series[name][self.week_of(hours)] += value
+        """Add a flow at the week containing `hours` (called for every event: kept lean)."""
+        week = int(hours * _PER_HOUR)
+        self.series[name][week if week < self.weeks else self.weeks - 1] += value
 
     def set_level(self, name: str, week: int, value: float) -> None:
         self.series[name][week] = value
