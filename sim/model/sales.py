@@ -58,6 +58,10 @@ class SdrDesk:
         self.on_contacted = on_contacted
         self.on_unreached = on_unreached
         self.env = env
+        # Plain floats for the per-attempt hot path (read thousands of times per replication).
+        self._contact_rate = cfg.contact_rate
+        self._not_in_market = cfg.contact_rate_not_in_market
+        self._exponential = cfg.handling_times == "exponential"
         self.handoff_time: dict[int, float] = {}
         self.attempts_left: dict[int, int] = {}
         self.first_wait: dict[int, float] = {}
@@ -79,9 +83,7 @@ class SdrDesk:
         return len(self.pool)
 
     def _hours(self, mean: float) -> float:
-        if self.cfg.handling_times == "exponential":
-            return float(self.rng.exponential(mean))
-        return mean
+        return self.rng.exponential(mean) if self._exponential else mean
 
     def _detour(self, rep: int, now: float) -> float | None:
         if self.trust.defers(rep):
@@ -100,9 +102,9 @@ class SdrDesk:
             self._log_first_attempt(lead, now)
         self.attempts_left[lead] -= 1
         wait = now - self.handoff_time[lead]
-        p_contact = self.cfg.contact_rate * contact_multiplier(self.cfg, wait)
+        p_contact = self._contact_rate * contact_multiplier(self.cfg, wait)
         if not responsive:
-            p_contact *= self.cfg.contact_rate_not_in_market
+            p_contact *= self._not_in_market
         contacted = self.rng.random() < p_contact
         hours = self._hours(self.cfg.attempt_hours)
         if contacted:
