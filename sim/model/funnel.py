@@ -223,6 +223,7 @@ class FunnelModel:
         if L["reached"][lead] < Stage.MQL:
             L["reached"][lead] = Stage.MQL
             self.rec.add("mql", now)
+            self.rec.add("mql_age_days", now, (now - L["created"][lead]) / 24.0)
         if self.s.definitions.review_step:
             L["state"][lead] = State.REVIEW
             self.rec.add("spend_review", now, self.s.review.cost_per_review)
@@ -357,6 +358,7 @@ class FunnelModel:
         L["opp_time"][lead] = now
         L["amount"][lead] = terms.amount
         self.rec.add("opportunities", now)
+        self.rec.add("sql_wait_days", now, waited / 24.0)
         self.rec.add("pipeline", now, terms.amount)
         source = int(L["source"][lead])
         if source == Source.MARKETING:
