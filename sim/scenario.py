@@ -503,6 +503,11 @@ class Deals(Section):
     wait_decay_weeks: Positive = field(
         6.0, "weeks", "An SQL waiting for an AE loses half its win chance after this long."
     )
+    lost_to_competitor_share: Probability = field(
+        0.6,
+        "share of losses",
+        "Of deals lost while in market, the share lost to a competitor (the rest on price).",
+    )
     cycle_weeks: Positive = field(
         10.0, "weeks (median)", "Median time from opportunity to close: weeks to months."
     )

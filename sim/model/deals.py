@@ -15,10 +15,12 @@ import numpy as np
 import simpy
 
 from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, DutySchedule
+from sim.model.codes import LOSS_REASONS
 from sim.queueing import RepPool
 from sim.scenario import Deals, Sales
 
 MAX_WIN_PROBABILITY = 0.98  # no deal is certain
+LOSS = {name: i for i, name in enumerate(LOSS_REASONS)}
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,13 @@ def draw_terms(
     if won:
         reason = -1
     elif not in_market:
-        reason = 0  # no decision
-    elif waited_hours > cfg.wait_decay_weeks * HOURS_PER_WEEK and rng.random() < 0.5:
-        reason = 3  # stalled while waiting for an AE
+        reason = LOSS["no_decision"]
+    elif waited_hours > cfg.wait_decay_weeks * HOURS_PER_WEEK:
+        reason = LOSS["stalled_waiting"]
+    elif rng.random() < cfg.lost_to_competitor_share:
+        reason = LOSS["competitor"]
     else:
-        reason = 1 if rng.random() < 0.6 else 2  # competitor, price
+        reason = LOSS["price"]
     return DealTerms(amount, max(cycle, HOURS_PER_DAY), won, reason)
 
 
