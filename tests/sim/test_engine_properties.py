@@ -1,0 +1,246 @@
+"""Property tests: invariants of the engine that hold for every scenario, checked by hypothesis on
+small random scenarios (12-20 weeks, budgets and organic volumes scaled down so a replication
+takes a fraction of a second).
+
+Drawn: MQL threshold and fit minimum, junk ratio of targeting, SDR and AE counts and AE slots,
+trust (start, spread, learning, team influence, follow-all/none shares, deferral, evidence
+weight), review step, learning from rejections, nurture cadence and relevance, queue order,
+handling times, attempts, duty hours, SLA, BANT items required, brand lag, seed.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.model.codes import (
+    ANONYMOUS,
+    CREATION,
+    CREATION_DEMO,
+    REASON,
+    Source,
+    Stage,
+    State,
+)
+from sim.model.funnel import FunnelModel
+from sim.model.recorder import ATTRIBUTION_MODELS, ReplicationRecord
+from sim.scenario import Scenario
+from sim.streams import Streams
+
+PROPERTY_SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+REVIEW_REASONS = (REASON["review_junk"], REASON["review_poor_fit"])
+# Series that can go negative because of the touch-order bug pinned down by
+# test_no_touch_or_mql_precedes_its_lead_s_creation (xfail): remove once it is fixed.
+KNOWN_NEGATIVE = {"mql_age_days"}
+unit = st.floats(0.0, 1.0)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    weeks = draw(st.integers(12, 20))
+    scale = draw(st.floats(0.05, 0.6))
+    channels = []
+    for c in Scenario().channels:
+        data = c.model_dump()
+        data["weekly_budget"] *= scale
+        data["weekly_leads"] *= scale
+        data["targeting_breadth"] = draw(unit)
+        channels.append(data)
+    follow_all = draw(st.floats(0.0, 0.5))
+    follow_none = draw(st.floats(0.0, 1.0 - follow_all))
+    return Scenario.model_validate(
+        {
+            "simulation": {"weeks": weeks, "warmup_weeks": draw(st.integers(0, 4))},
+            "channels": channels,
+            "targeting": {"junk_ratio_broad_to_narrow": draw(st.floats(1.0, 12.0))},
+            "brand": {"lag_weeks": draw(st.integers(0, 8))},
+            "definitions": {
+                "mql_threshold": draw(st.floats(10.0, 90.0)),
+                "fit_minimum": draw(st.floats(0.0, 25.0)),
+                "review_step": draw(st.booleans()),
+                "demo_request_is_mql": draw(st.booleans()),
+                "sla_hours": draw(st.floats(0.5, 48.0)),
+                "sql_requires_budget": draw(st.booleans()),
+                "sql_requires_authority": draw(st.booleans()),
+                "sql_requires_timing": draw(st.booleans()),
+            },
+            "nurture": {
+                "touches_per_week": draw(st.floats(0.0, 3.0)),
+                "content_relevance": draw(unit),
+            },
+            "sales": {
+                "sdr_count": draw(st.integers(1, 8)),
+                "ae_count": draw(st.integers(1, 6)),
+                "ae_max_open_opportunities": draw(st.integers(1, 40)),
+                "queue_order": draw(st.sampled_from(["fifo", "score"])),
+                "handling_times": draw(st.sampled_from(["fixed", "exponential"])),
+                "max_attempts": draw(st.integers(1, 5)),
+                "always_on_duty": draw(st.booleans()),
+                "contact_rate": draw(st.floats(0.2, 1.0)),
+                "outbound_sqls_per_hour": draw(st.floats(0.0, 0.15)),
+            },
+            "trust": {
+                "initial_mean": draw(unit),
+                "initial_spread": draw(st.floats(0.0, 0.5)),
+                "learning_rate": draw(st.floats(0.0, 0.5)),
+                "team_influence": draw(unit),
+                "share_follow_all": follow_all,
+                "share_follow_none": follow_none,
+                "defer_weight": draw(unit),
+                "evidence_weight": draw(unit),
+            },
+            "learning": {
+                "enabled": draw(st.booleans()),
+                "rate": draw(unit),
+                "floor": draw(unit),
+            },
+        }
+    )
+
+
+def run(s: Scenario, seed: int) -> tuple[FunnelModel, ReplicationRecord]:
+    model = FunnelModel(s, Streams(np.random.SeedSequence(seed)))
+    return model, model.run()
+
+
+@PROPERTY_SETTINGS
+@given(s=scenarios(), seed=st.integers(0, 2**32 - 1))
+def test_engine_invariants_hold_for_any_scenario(s: Scenario, seed: int):
+    model, record = run(s, seed)
+    L, w = model.leads, record.weekly
+    n = L.n
+
+    # Every lead is in exactly one state.
+    states = np.bincount(L["state"], minlength=len(State.NAMES))
+    assert len(states) == len(State.NAMES)
+    assert states.sum() == n
+
+    # Opportunities: every one opened is open, won or lost; deals never exceed SQLs.
+    opened = w["opportunities"].sum()
+    assert opened == states[State.OPPORTUNITY] + states[State.WON] + states[State.LOST]
+    assert w["won"].sum() == states[State.WON]
+    assert w["lost"].sum() == states[State.LOST]
+    assert w["won"].sum() <= w["sql"].sum()
+    assert w["sql"].sum() == opened + states[State.SQL_WAIT]  # an SQL waits or has opened
+    slots = s.sales.ae_count * s.sales.ae_max_open_opportunities
+    assert np.all(w["in_opportunity"] <= slots)
+
+    # The furthest stage reached agrees with the state each lead ended in.
+    reached = L["reached"]
+    for state, lowest, highest in (
+        (State.REVIEW, Stage.MQL, Stage.SAL),
+        (State.SALES, Stage.HANDED, Stage.SAL),
+        (State.SQL_WAIT, Stage.SQL, Stage.SQL),
+        (State.OPPORTUNITY, Stage.OPPORTUNITY, Stage.OPPORTUNITY),
+        (State.LOST, Stage.OPPORTUNITY, Stage.OPPORTUNITY),
+        (State.WON, Stage.WON, Stage.WON),
+        (State.DISQUALIFIED, Stage.MQL, Stage.SAL),
+    ):
+        of_state = reached[L["state"] == state]
+        assert np.all((of_state >= lowest) & (of_state <= highest)), State.NAMES[state]
+
+    # First-time MQLs: at most one per inbound lead, and sales-sourced leads are not MQLs.
+    sales_sourced = L["source"] == Source.SALES
+    inbound = n - np.count_nonzero(sales_sourced)
+    assert w["leads"].sum() == inbound
+    assert w["mql"].sum() <= inbound
+    assert w["mql"].sum() == np.count_nonzero((L["reached"] >= Stage.MQL) & ~sales_sourced)
+
+    # Every hand-off ends in exactly one verdict (a rejection reason or an SQL) or is still
+    # with sales at the end.
+    sdr_verdicts = np.delete(record.reasons.sum(axis=0), REVIEW_REASONS).sum()
+    inbound_sqls = w["sql"].sum() - np.count_nonzero(sales_sourced)
+    assert w["mql_handoffs"].sum() == sdr_verdicts + inbound_sqls + states[State.SALES]
+    assert w["first_attempts"].sum() + w["ignored"].sum() <= w["mql_handoffs"].sum()
+    assert record.reasons[:, REASON["ignored"]].sum() == w["ignored"].sum()
+    if not s.definitions.review_step:
+        assert record.reasons[:, list(REVIEW_REASONS)].sum() == 0
+        assert states[State.REVIEW] == 0
+    assert record.reasons[:, list(REVIEW_REASONS)].sum() == w["review_stopped"].sum()
+    assert np.all(record.speed_sqls <= record.speed_first_attempts)
+
+    # Cohorts are nested: each stage counts a subset of the one before.
+    chain = ["cohort_leads", "cohort_mql", "cohort_handed", "cohort_sal", "cohort_sql"]
+    for wider, narrower in itertools.pairwise(chain):
+        assert np.all(w[narrower] <= w[wider]), f"{narrower} > {wider}"
+    assert np.all(w["cohort_won"] <= w["cohort_sql"])
+    assert w["cohort_leads"].sum() == w["marketing_leads"].sum()
+
+    # Attribution: each credit model sums, week by week, to revenue and pipeline.
+    for m, name in enumerate(ATTRIBUTION_MODELS):
+        assert np.all(record.revenue_credit[:, :, m] >= -1e-9), name
+        assert np.all(record.pipeline_credit[:, :, m] >= -1e-9), name
+        if name == "influence":
+            continue
+        np.testing.assert_allclose(
+            record.revenue_credit[:, :, m].sum(axis=1), w["revenue"], rtol=1e-9, atol=1e-6
+        )
+        np.testing.assert_allclose(
+            record.pipeline_credit[:, :, m].sum(axis=1), w["pipeline"], rtol=1e-9, atol=1e-6
+        )
+    influence = record.revenue_credit[:, :, ATTRIBUTION_MODELS.index("influence")].sum(axis=0)
+    assert np.all(influence <= w["revenue"].sum() + 1e-6)
+
+    # Weekly series are finite and non-negative; trust and shares stay in [0, 1].
+    for name, series in w.items():
+        assert np.all(np.isfinite(series)), name
+        if name in KNOWN_NEGATIVE:
+            continue
+        assert np.all(series >= 0), f"{name} has a negative week: {series.min()}"
+    assert np.all(record.reasons >= 0) and np.all(record.loss_reasons >= 0)
+    for name in ("trust", "reps_convinced", "awareness"):
+        assert np.all((w[name] >= 0) & (w[name] <= 1)), name
+    assert np.all((model.trust.level >= 0) & (model.trust.level <= 1))
+
+
+@pytest.mark.slow
+@PROPERTY_SETTINGS
+@given(s=scenarios(), seed=st.integers(0, 2**32 - 1))
+def test_same_seed_gives_identical_records(s: Scenario, seed: int):
+    (m1, a), (m2, b) = run(s, seed), run(s, seed)
+    assert a.weekly.keys() == b.weekly.keys()
+    for name in a.weekly:
+        np.testing.assert_array_equal(a.weekly[name], b.weekly[name], err_msg=name)
+    for attr in (
+        "reasons",
+        "loss_reasons",
+        "revenue_credit",
+        "pipeline_credit",
+        "speed_first_attempts",
+        "speed_sqls",
+    ):
+        np.testing.assert_array_equal(getattr(a, attr), getattr(b, attr), err_msg=attr)
+    assert a.channel_names == b.channel_names
+    assert a.events == b.events
+    assert m1.leads.n == m2.leads.n
+    for column in ("state", "reached", "created", "fit", "amount", "close_time"):
+        np.testing.assert_array_equal(m1.leads[column], m2.leads[column], err_msg=column)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: engagement.build_touches maps post-creation touch times through "
+    "to_working_rhythm although `created` is already mapped, so an engagement (and the MQL it "
+    "triggers) can land up to a day before the lead's creation and touch paths come out unsorted",
+)
+def test_no_touch_or_mql_precedes_its_lead_s_creation():
+    s = Scenario.model_validate({"simulation": {"weeks": 12, "warmup_weeks": 2}})
+    model, record = run(s, 1)
+    L, T = model.leads, model.touches
+    lead_of = np.repeat(np.arange(L.n), L["touch_end"] - L["touch_start"])
+    time, kind = T["time"], T["kind"]
+    engaged = ~np.isin(kind, (ANONYMOUS, CREATION, CREATION_DEMO))
+    early = engaged & (time < L["created"][lead_of])
+    same_lead = lead_of[1:] == lead_of[:-1]
+    unsorted = same_lead & (np.diff(time) < 0)
+    assert not early.any(), f"{early.sum()} engagements before their lead was created"
+    assert not unsorted.any(), f"{unsorted.sum()} touch paths out of time order"
+    assert np.all(record.weekly["mql_age_days"] >= 0), "an MQL before its lead was created"
