@@ -343,7 +343,7 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
                 ok &= authority
             if d.sql_requires_timing:
                 ok &= in_mkt
-            missing = (~budget).astype(int) + (~authority) + (~in_mkt)
+            missing = (~budget).astype(int) + (~authority)
             p0 = base_win_probability(deals, smp.fit[lead], in_mkt, missing)
             p0 = np.minimum(p0 * brand, MAX_WIN_PROBABILITY) / brand
             amount = deals.deal_size * np.exp(deals.fit_size_effect * (smp.fit[lead] - 0.5))

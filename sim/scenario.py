@@ -283,7 +283,7 @@ class Buyers(Section):
         0.8, "share", "Share of average-fit accounts with budget; rises with fit."
     )
     need_fit_minimum: Probability = field(
-        0.33, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
+        0.28, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
     )
 
 

@@ -160,7 +160,10 @@ def build_touches(
         else:
             seg = group - 2
             start, dur = starts[seg][lead_idx], durations[seg][lead_idx]
-            time[pos] = to_working_rhythm(start + dur * sorted_uniforms(rng, count), profile)
+            # The rhythm map keeps order but can move a time across the segment's ends (the
+            # creation time was itself mapped): clamp, which keeps each path sorted.
+            spread = to_working_rhythm(start + dur * sorted_uniforms(rng, count), profile)
+            time[pos] = np.clip(spread, start, start + dur)
             in_market = seg == 1
             kind[pos] = _engagement_kinds(s, rng, len(pos), in_market)
             if in_market:

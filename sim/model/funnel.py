@@ -271,6 +271,8 @@ class FunnelModel:
         self._recycle(lead, REASON["ignored"])
 
     def _unreached(self, lead: int, rep: int, now: float) -> None:
+        """Every attempt met silence: to the rep, one more MQL that was not a real lead."""
+        self.trust.experience(rep, good=False)
         self.sdr.first_wait.pop(lead, None)
         self._recycle(lead, REASON["unresponsive"])
 
@@ -305,7 +307,8 @@ class FunnelModel:
                 self.sdr.first_wait.pop(lead, None)
                 self._recycle(lead, REASON[reason])
                 return
-        L["missing_bant"][lead] = sum(not holds for _, holds, _ in failing)
+        # Timing is priced by the not-in-market factor of the win chance, not counted twice here.
+        L["missing_bant"][lead] = sum(not holds for _, holds, name in failing if name != "timing")
         self.sdr.sql_from_handoff(lead)
         self._become_sql(lead, in_market)
 

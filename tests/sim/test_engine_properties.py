@@ -37,9 +37,6 @@ PROPERTY_SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 REVIEW_REASONS = (REASON["review_junk"], REASON["review_poor_fit"])
-# Series that can go negative because of the touch-order bug pinned down by
-# test_no_touch_or_mql_precedes_its_lead_s_creation (xfail): remove once it is fixed.
-KNOWN_NEGATIVE = {"mql_age_days"}
 unit = st.floats(0.0, 1.0)
 
 
@@ -192,8 +189,6 @@ def test_engine_invariants_hold_for_any_scenario(s: Scenario, seed: int):
     # Weekly series are finite and non-negative; trust and shares stay in [0, 1].
     for name, series in w.items():
         assert np.all(np.isfinite(series)), name
-        if name in KNOWN_NEGATIVE:
-            continue
         assert np.all(series >= 0), f"{name} has a negative week: {series.min()}"
     assert np.all(record.reasons >= 0) and np.all(record.loss_reasons >= 0)
     for name in ("trust", "reps_convinced", "awareness"):
@@ -225,12 +220,6 @@ def test_same_seed_gives_identical_records(s: Scenario, seed: int):
         np.testing.assert_array_equal(m1.leads[column], m2.leads[column], err_msg=column)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: engagement.build_touches maps post-creation touch times through "
-    "to_working_rhythm although `created` is already mapped, so an engagement (and the MQL it "
-    "triggers) can land up to a day before the lead's creation and touch paths come out unsorted",
-)
 def test_no_touch_or_mql_precedes_its_lead_s_creation():
     s = Scenario.model_validate({"simulation": {"weeks": 12, "warmup_weeks": 2}})
     model, record = run(s, 1)

@@ -115,8 +115,10 @@ def test_more_junk_lowers_the_sal_rate():
 
 
 def test_more_reps_shorten_queue_waits():
-    few = small(sales={"sdr_count": 3})
-    many = small(sales={"sdr_count": 12})
+    # Every rep follows every MQL, so only the queue differs between the two teams.
+    follow_all = {"share_follow_all": 1.0}
+    few = small(sales={"sdr_count": 2}, trust=follow_all)
+    many = small(sales={"sdr_count": 12}, trust=follow_all)
     assert_lower(few, many, "speed_to_lead_hours")
 
 
