@@ -7,11 +7,14 @@ a window is wanted.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 DEFAULT_SUBCOMMANDS = frozenset({"run", "validate", "schema", "metrics"})
 CLI_OPTIONS = frozenset({"-h", "--help", "-V", "--version"})
+SMOKE_ENV = "FUNNEL_LAB_SMOKE"  # a PNG path: run the scenario, save a screenshot there, quit
 
 
 def cli_subcommands() -> frozenset[str]:
@@ -39,10 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def open_window(path: str | None) -> int:
     """Start Qt, show the window on `path` (or the default scenario) and run the event loop."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     import sim
     from app.main_window import MainWindow
+    from app.run_controller import RunController
+    from app.screenshot import capture
     from app.settings import APPLICATION, ORGANISATION
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -50,9 +56,15 @@ def open_window(path: str | None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(sim.__version__)
     window = MainWindow()
+    controller = RunController(window)
     window.show()
     window.start(path)
-    return app.exec()
+    smoke = os.environ.get(SMOKE_ENV)
+    if smoke:
+        QTimer.singleShot(0, lambda: app.exit(0 if capture(window, controller, Path(smoke)) else 1))
+    code = app.exec()
+    controller.shutdown()
+    return code
 
 
 if __name__ == "__main__":

@@ -1,0 +1,198 @@
+"""The results dashboard: which run the numbers come from, KPI cards, one tab per chart, Export.
+
+Cards show the newest simulation of the scenario (a full run or a live quick run) with the
+instant estimate beside it; charts show the last full run. Both say when they belong to an
+earlier version of the scenario (compared by the scenario's sha256), until a run replaces them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import dialogs
+from app.results.cards import KpiCards
+from app.results.charts import ALL_CHARTS
+from app.results.charts.base import ChartWidget
+from sim.results import RunResult
+from sim.scenario import Scenario
+
+STALE_TEXT = "These results are for an earlier version of the scenario. Run (Ctrl+R) to update."
+
+
+def describe(result: RunResult, kind: str) -> str:
+    """'Full run: 40 replications, seed 7, scenario 3f2a9c1b' — what a set of numbers is."""
+    return (
+        f"{kind}: {result.replications} replications, seed {result.seed}, "
+        f"scenario version {result.scenario_sha256[:8]}"
+    )
+
+
+class Dashboard(QWidget):
+    """Cards on top, charts in tabs below; `show_result` feeds both, `show_live` the cards."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboard")
+        self.result: RunResult | None = None  # last full run: charts, export
+        self.scenario: Scenario | None = None  # the scenario that full run simulated
+        self.card_result: RunResult | None = None  # newest run of any kind: cards
+        self.current_sha = ""
+        self._feed_generation = 0
+        self.source = QLabel("No simulation yet: the cards show the instant estimate.")
+        self.source.setObjectName("resultSource")
+        self.source.setStyleSheet("color: palette(dark);")
+        self.stale = QLabel(STALE_TEXT)
+        self.stale.setObjectName("staleBanner")
+        self.stale.setWordWrap(True)
+        self.stale.setStyleSheet(
+            "background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
+            " border-radius: 4px; padding: 4px 8px;"
+        )
+        self.stale.hide()
+        self.cards = KpiCards()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("chartTabs")
+        self.tabs.setDocumentMode(True)
+        self.charts: list[ChartWidget] = []
+        for chart_type in ALL_CHARTS:
+            chart = chart_type()
+            self.charts.append(chart)
+            self.tabs.addTab(chart, chart.title)
+        if not self.charts:
+            empty = QLabel("Charts appear here.")
+            empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.tabs.addTab(empty, "Charts")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.source)
+        layout.addWidget(self.stale)
+        layout.addWidget(self.cards)
+        layout.addWidget(self.tabs, 1)
+        self.export_menu = self._build_export_menu()
+
+    # -- feeding ------------------------------------------------------------------------------
+
+    def show_result(self, result: RunResult, scenario: Scenario) -> None:
+        """A full run: cards and every chart. The visible chart draws now, the others one per
+        event-loop turn, so the window never freezes for the sum of all charts."""
+        self.result, self.scenario = result, scenario
+        self.show_live(result)
+        self._feed_generation += 1
+        current = self.tabs.currentWidget()
+        order = sorted(self.charts, key=lambda chart: chart is not current)
+        self._feed(order, self._feed_generation)
+        self._update_state()
+
+    def _feed(self, charts: list[ChartWidget], generation: int) -> None:
+        if not charts or generation != self._feed_generation or self.result is None:
+            return
+        assert self.scenario is not None
+        charts[0].show_result(self.result, self.scenario)
+        QTimer.singleShot(0, self, lambda: self._feed(charts[1:], generation))
+
+    def charts_done(self) -> bool:
+        """Every chart shows the last full run (the feeding is spread over event-loop turns)."""
+        return self.result is not None and all(c.result is self.result for c in self.charts)
+
+    def show_live(self, result: RunResult) -> None:
+        """A quick (or full) run's numbers on the cards, in place."""
+        self.card_result = result
+        self.cards.show_result(result)
+        self._update_state()
+
+    def show_estimate(self, metrics: dict[str, float] | None, currency: str) -> None:
+        self.cards.show_estimates(metrics, currency)
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        """The scenario being edited now: results of another version are marked stale."""
+        self.current_sha = scenario.sha256()
+        self._update_state()
+
+    # -- state --------------------------------------------------------------------------------
+
+    def is_stale(self) -> bool:
+        return self.result is not None and self.result.scenario_sha256 != self.current_sha
+
+    def cards_stale(self) -> bool:
+        return self.card_result is not None and self.card_result.scenario_sha256 != self.current_sha
+
+    def _update_state(self) -> None:
+        self.stale.setVisible(self.is_stale())
+        self.cards.set_stale(self.cards_stale())
+        parts = []
+        if self.card_result is not None and self.card_result is not self.result:
+            parts.append(describe(self.card_result, "Cards from a live run"))
+        if self.result is not None:
+            parts.append(describe(self.result, "Full run"))
+        if parts:
+            self.source.setText("  ·  ".join(parts))
+        for action in self.export_menu.actions():
+            action.setEnabled(self.result is not None)
+
+    # -- export -------------------------------------------------------------------------------
+
+    def _build_export_menu(self) -> QMenu:
+        menu = QMenu("E&xport", self)
+        menu.setObjectName("exportMenu")
+        entries: list[tuple[str, str, str, Callable[[Path], None]]] = [
+            ("json", "Results as &JSON…", "JSON (*.json)", self.export_json),
+            ("csv", "Results as &CSV…", "CSV (*.csv)", self.export_csv),
+            ("png", "Current chart as &PNG…", "PNG image (*.png)", self.export_chart),
+            ("svg", "Current chart as &SVG…", "SVG image (*.svg)", self.export_chart),
+        ]
+        for key, text, file_filter, write in entries:
+            action = QAction(text, menu)
+            action.setObjectName(f"action_export_{key}")
+            action.setEnabled(False)
+            action.triggered.connect(
+                lambda _checked=False, k=key, f=file_filter, w=write: self._export(k, f, w)
+            )
+            menu.addAction(action)
+        return menu
+
+    def _export(self, suffix: str, file_filter: str, write: Callable[[Path], None]) -> None:
+        """Ask where (QFileDialog), then write; a failure is a dialog, not a crash."""
+        if self.result is None:
+            return
+        start = f"{self.result.scenario_name or 'results'}.{suffix}"
+        name, _ = QFileDialog.getSaveFileName(self, "Export", start, file_filter)
+        if not name:
+            return
+        path = Path(name) if Path(name).suffix else Path(name).with_suffix(f".{suffix}")
+        try:
+            write(path)
+        except (OSError, ValueError) as error:
+            dialogs.show_error(self, f"Could not export {path.name}", str(error))
+            return
+        top = self.window()
+        if isinstance(top, QMainWindow):
+            top.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_json(self, path: Path) -> None:
+        assert self.result is not None
+        path.write_text(json.dumps(self.result.to_json(), indent=2), encoding="utf-8")
+
+    def export_csv(self, path: Path) -> None:
+        assert self.result is not None
+        self.result.write_csv(path)
+
+    def export_chart(self, path: Path) -> None:
+        chart = self.tabs.currentWidget()
+        if not isinstance(chart, ChartWidget):
+            raise ValueError("there is no chart to export yet")
+        chart.export(path)
