@@ -1,38 +1,59 @@
 """Work the window must not wait for: simulation runs and expected-value previews.
 
-Each job is a `QRunnable` on a small dedicated `QThreadPool` (so a cancelled run still waiting for
-its last replication never blocks the next one). A job's `signals` object is created on the GUI
-thread; the job emits from its pool thread and Qt queues each signal to the GUI-thread slots that
-receive it, so widgets are only ever touched on the GUI thread. Replications themselves run in
-the engine's kept-alive spawn process pool (`sim.runner.shared_pool`); the job's thread only waits
-for them, reports progress and checks its cancel flag.
+Each job runs on a plain Python thread that never touches a Qt object: it posts what happened
+(progress, result, cancel, error) to an `Inbox`, and a 15 ms timer on the GUI thread hands each
+event to the listener there. So widgets are only ever touched on the GUI thread, and no Python
+object crosses threads inside a Qt signal (PySide6 6.8+ can crash doing that: PYSIDE-3124; we
+saw "none_dealloc" aborts with QRunnable signals). Replications themselves run in the engine's
+kept-alive spawn process pool (`sim.runner.shared_pool`); a run's thread only waits for them,
+reports progress and hands the runner a `threading.Event` to cancel.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QTimer
 
 import sim.runner as runner
 from sim.errors import ScenarioError
 from sim.flow import expected_metrics
+from sim.results import RunResult
 from sim.scenario import Scenario
 from sim.uncertain import uncertain_inputs
 
-JOB_THREADS = 4  # a full run, a live run, a preview and one cancelled run still draining
-_THREADS: QThreadPool | None = None
+INBOX_MS = 15  # how often the GUI thread collects what the jobs posted
 
 
-def job_threads() -> QThreadPool:
-    """The thread pool the window's jobs run on (created once, GUI thread)."""
-    global _THREADS
-    if _THREADS is None:
-        _THREADS = QThreadPool()
-        _THREADS.setMaxThreadCount(JOB_THREADS)
-    return _THREADS
+class Inbox(QObject):
+    """Events posted from any thread, called on the GUI thread in the order they came."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: queue.SimpleQueue[tuple[Callable[..., None], tuple[Any, ...]]] = (
+            queue.SimpleQueue()
+        )
+        self.timer = QTimer(self)
+        self.timer.setInterval(INBOX_MS)
+        self.timer.timeout.connect(self.deliver)
+        self.timer.start()
+
+    def post(self, callback: Callable[..., None], *args: Any) -> None:
+        """Thread-safe: queue `callback(*args)` for the GUI thread."""
+        self._queue.put((callback, args))
+
+    def deliver(self) -> None:
+        while True:
+            try:
+                callback, args = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            callback(*args)
 
 
 def warm_up(executor: Executor, workers: int) -> None:
@@ -41,35 +62,54 @@ def warm_up(executor: Executor, workers: int) -> None:
         executor.submit(runner.versions)
 
 
-class RunSignals(QObject):
-    """What a run reports. `failed` carries a dialog title and the engine's message."""
+class RunListener(Protocol):
+    """Where a run's events go (on the GUI thread)."""
 
-    progress = Signal(int, int)
-    finished = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str, str)
+    def run_progress(self, job: RunJob, done: int, total: int) -> None: ...
+    def run_finished(self, job: RunJob, result: RunResult) -> None: ...
+    def run_cancelled(self, job: RunJob) -> None: ...
+    def run_failed(self, job: RunJob, title: str, message: str) -> None: ...
 
 
-class RunJob(QRunnable):
-    """One call of `sim.runner.run` off the GUI thread; `cancel()` stops it as replications end."""
+class Job:
+    """A thread that can be started once and waited for."""
+
+    def __init__(self, name: str) -> None:
+        self.thread = threading.Thread(target=self.work, name=name, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def wait(self, timeout: float) -> None:
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+
+    def work(self) -> None:
+        raise NotImplementedError
+
+
+class RunJob(Job):
+    """One call of `sim.runner.run`; `cancel()` stops it as the next replication finishes."""
 
     def __init__(
         self,
         scenario: Scenario,
         executor: Executor,
+        inbox: Inbox,
+        listener: RunListener,
         replications: int | None = None,
         split_uncertainty: bool | None = None,
     ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the controller keeps the job until its signals arrived
+        super().__init__("funnel-lab-run")
         self.scenario = scenario
         self.executor = executor
+        self.inbox = inbox
+        self.listener = listener
         self.replications = replications or scenario.simulation.replications
         self.split = (
             bool(uncertain_inputs(scenario)) if split_uncertainty is None else split_uncertainty
         )
         self.cancel_event = threading.Event()
-        self.signals = RunSignals()
         self.started = time.monotonic()
 
     def cancel(self) -> None:
@@ -81,50 +121,57 @@ class RunJob(QRunnable):
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def run(self) -> None:
+    def _progress(self, done: int, total: int) -> None:
+        self.inbox.post(self.listener.run_progress, self, done, total)
+
+    def work(self) -> None:
         self.started = time.monotonic()
+        post, listener = self.inbox.post, self.listener
         try:
             result = runner.run(
                 self.scenario,
                 replications=self.replications,
                 executor=self.executor,
-                progress=self.signals.progress.emit,
+                progress=self._progress,
                 cancel=self.cancel_event,
                 split_uncertainty=self.split,
             )
         except runner.Cancelled:
-            self.signals.cancelled.emit()
+            post(listener.run_cancelled, self)
         except ScenarioError as error:
-            self.signals.failed.emit("This scenario cannot be simulated", str(error))
+            post(listener.run_failed, self, "This scenario cannot be simulated", str(error))
         except Exception as error:  # any engine failure becomes a dialog, never a crash
-            self.signals.failed.emit("The simulation failed", f"{type(error).__name__}: {error}")
+            post(
+                listener.run_failed,
+                self,
+                "The simulation failed",
+                f"{type(error).__name__}: {error}",
+            )
         else:
             if self.cancel_event.is_set():
-                self.signals.cancelled.emit()
+                post(listener.run_cancelled, self)
             else:
-                self.signals.finished.emit(result)
+                post(listener.run_finished, self, result)
 
 
-class PreviewSignals(QObject):
-    """`finished(scenario, metrics)`; `failed(message)` when the estimate cannot be made."""
-
-    finished = Signal(object, object)
-    failed = Signal(str)
+class PreviewListener(Protocol):
+    def preview_finished(self, job: PreviewJob, metrics: dict[str, float]) -> None: ...
+    def preview_failed(self, job: PreviewJob, message: str) -> None: ...
 
 
-class PreviewJob(QRunnable):
+class PreviewJob(Job):
     """The expected-value estimate: 5-200 ms, too slow for the GUI thread while a slider moves."""
 
-    def __init__(self, scenario: Scenario) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+    def __init__(self, scenario: Scenario, inbox: Inbox, listener: PreviewListener) -> None:
+        super().__init__("funnel-lab-preview")
         self.scenario = scenario
-        self.signals = PreviewSignals()
+        self.inbox = inbox
+        self.listener = listener
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             metrics = expected_metrics(self.scenario)
         except Exception as error:  # an estimate that cannot be made just leaves the cards bare
-            self.signals.failed.emit(f"{type(error).__name__}: {error}")
+            self.inbox.post(self.listener.preview_failed, self, f"{type(error).__name__}: {error}")
         else:
-            self.signals.finished.emit(self.scenario, metrics)
+            self.inbox.post(self.listener.preview_finished, self, metrics)
