@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSize, QTimer
@@ -36,14 +37,27 @@ def run_and_wait(
     return controller.dashboard.result is not None and controller.dashboard.result is not before
 
 
+def spin(ms: int) -> None:
+    """Let the event loop run for `ms`. A QEventLoop, never processEvents(): PySide6's
+    processEvents binding has aborted Python (none_dealloc) while a worker thread ran Python."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        spin(20)
+    return condition()
+
+
 def wait_drawn(controller: RunController, timeout_s: float = 30.0) -> None:
     """Let the dashboard feed its charts (one per event-loop turn) and paint."""
-    deadline = time.monotonic() + timeout_s
-    while not controller.dashboard.charts_done() and time.monotonic() < deadline:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    wait_until(controller.dashboard.charts_done, timeout_s)
     for chart in controller.dashboard.charts:
         chart.canvas.draw()  # a hidden tab draws lazily; the grab needs the visible one drawn
-    QApplication.processEvents()
+    spin(50)
 
 
 def capture(
@@ -54,11 +68,11 @@ def capture(
     window.resize(SIZE)
     splitter = window.centralWidget()
     if isinstance(splitter, QSplitter):  # results get the larger share, as after dragging
-        splitter.setSizes([700, SIZE.width() - 700])
+        splitter.setSizes([780, SIZE.width() - 780])
     ok = run_and_wait(controller, replications)
     wait_drawn(controller)
     window.resize(SIZE)
-    QApplication.processEvents()
+    spin(50)
     path.parent.mkdir(parents=True, exist_ok=True)
     return ok and window.grab().save(str(path))
 
@@ -66,7 +80,7 @@ def capture(
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0] if args else "docs/screenshot.png")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # alive until we return
     window = MainWindow()
     controller = RunController(window)
     window.show()
@@ -75,7 +89,6 @@ def main(argv: list[str] | None = None) -> int:
     controller.shutdown()
     window.document.undo_stack.setClean()
     window.close()
-    app.processEvents()
     print(f"wrote {out}" if ok else "the run gave no result; no screenshot", file=sys.stderr)
     return 0 if ok else 1
 

@@ -3,10 +3,10 @@
 Each job runs on a plain Python thread that never touches a Qt object: it posts what happened
 (progress, result, cancel, error) to an `Inbox`, and a 15 ms timer on the GUI thread hands each
 event to the listener there. So widgets are only ever touched on the GUI thread, and no Python
-object crosses threads inside a Qt signal (PySide6 6.8+ can crash doing that: PYSIDE-3124; we
-saw "none_dealloc" aborts with QRunnable signals). Replications themselves run in the engine's
-kept-alive spawn process pool (`sim.runner.shared_pool`); a run's thread only waits for them,
-reports progress and hands the runner a `threading.Event` to cancel.
+object has to cross threads inside a Qt signal (a known source of PySide6 crashes, PYSIDE-3124).
+Replications themselves run in the engine's kept-alive spawn process pool
+(`sim.runner.shared_pool`); a run's thread only waits for them, reports progress and hands the
+runner a `threading.Event` to cancel.
 """
 
 from __future__ import annotations

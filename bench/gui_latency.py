@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication
 import sim.runner as runner
 from app.main_window import DEFAULT_SCENARIO, MainWindow
 from app.run_controller import LIVE_LIMIT_S, RunController
+from app.screenshot import spin, wait_until
 
 TICK_MS = 10
 EDITS = [
@@ -78,12 +79,6 @@ def wait_for(signal: SignalInstance, action: Callable[[], None], timeout_s: floa
     return time.perf_counter() - start
 
 
-def pump(seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-
-
 def edit(window: MainWindow, section: str, name: str, step: float) -> Callable[[], None]:
     field = window.editor.field_editor((section, name)).input
     return lambda: field.setValue(field.value() + step)
@@ -97,13 +92,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # alive until we return
     window = MainWindow()
     window.set_live(False)
     window.show()
     window.open_file(DEFAULT_SCENARIO)
     controller = RunController(window, runner.shared_pool(args.workers), live_limit_s=1e9)
-    pump(3.0)  # spawn workers start and import the engine; the first estimate is made
+    spin(3000)  # spawn workers start and import the engine; the first estimate is made
     monitor = StallMonitor()
 
     reps = window.scenario.simulation.replications
@@ -111,16 +106,14 @@ def main() -> int:
     run_s = wait_for(controller.full_ended, controller.start_full_run, 900)
     run_stall = monitor.stop()
     monitor.start()
-    deadline = time.perf_counter() + 60
-    while not controller.dashboard.charts_done() and time.perf_counter() < deadline:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-    pump(0.5)
+    wait_until(controller.dashboard.charts_done, 60)
+    spin(500)
     draw_stall = monitor.stop()
 
     previews = []
     for section, name, step in EDITS:
         previews.append(wait_for(controller.preview_updated, edit(window, section, name, step), 10))
-        pump(0.2)
+        spin(200)
     preview_ms = [1000 * s for s in previews]
 
     window.set_live(True)
@@ -154,7 +147,6 @@ def main() -> int:
     print(f"longest GUI stall during a live run: {live_stall:.0f} ms")
     if worst_live > LIVE_LIMIT_S:
         print(f"note: over {LIVE_LIMIT_S:.0f} s, the app turns live runs off for this scenario")
-    app.processEvents()
     return 0
 
 
