@@ -15,6 +15,7 @@ from PySide6.QtCore import QEventLoop, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from app.main_window import DEFAULT_SCENARIO, MainWindow
+from app.results.charts.base import ChartWidget
 from app.run_controller import RunController
 
 SIZE = QSize(1600, 1000)
@@ -53,10 +54,11 @@ def wait_until(condition: Callable[[], bool], timeout_s: float) -> bool:
 
 
 def wait_drawn(controller: RunController, timeout_s: float = 30.0) -> None:
-    """Let the dashboard feed its charts (one per event-loop turn) and paint."""
+    """Let the dashboard draw the chart in view."""
     wait_until(controller.dashboard.charts_done, timeout_s)
-    for chart in controller.dashboard.charts:
-        chart.canvas.draw()  # a hidden tab draws lazily; the grab needs the visible one drawn
+    chart = controller.dashboard.tabs.currentWidget()
+    if isinstance(chart, ChartWidget):
+        chart.canvas.draw()  # draw_idle waits for a paint; the grab needs it drawn now
     spin(50)
 
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -51,7 +51,6 @@ class Dashboard(QWidget):
         self.scenario: Scenario | None = None  # the scenario that full run simulated
         self.card_result: RunResult | None = None  # newest run of any kind: cards
         self.current_sha = ""
-        self._feed_generation = 0
         self.source = QLabel("No simulation yet: the cards show the instant estimate.")
         self.source.setObjectName("resultSource")
         self.source.setStyleSheet("color: palette(dark);")
@@ -76,6 +75,7 @@ class Dashboard(QWidget):
             empty = QLabel("Charts appear here.")
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.tabs.addTab(empty, "Charts")
+        self.tabs.currentChanged.connect(self._tab_opened)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.setSpacing(6)
@@ -88,26 +88,30 @@ class Dashboard(QWidget):
     # -- feeding ------------------------------------------------------------------------------
 
     def show_result(self, result: RunResult, scenario: Scenario) -> None:
-        """A full run: cards and every chart. The visible chart draws now, the others one per
-        event-loop turn, so the window never freezes for the sum of all charts."""
+        """A full run: the cards, and the chart in view. Each other chart draws when its tab is
+        opened: one matplotlib chart costs 0.1-0.4 s of GUI time, all of them together would
+        freeze the window for over a second after every run."""
         self.result, self.scenario = result, scenario
         self.show_live(result)
-        self._feed_generation += 1
-        current = self.tabs.currentWidget()
-        order = sorted(self.charts, key=lambda chart: chart is not current)
-        self._feed(order, self._feed_generation)
+        self._feed_current()
         self._update_state()
 
-    def _feed(self, charts: list[ChartWidget], generation: int) -> None:
-        if not charts or generation != self._feed_generation or self.result is None:
+    def _feed_current(self) -> None:
+        chart = self.tabs.currentWidget()
+        if not isinstance(chart, ChartWidget) or self.result is None or self.scenario is None:
             return
-        assert self.scenario is not None
-        charts[0].show_result(self.result, self.scenario)
-        QTimer.singleShot(0, self, lambda: self._feed(charts[1:], generation))
+        if chart.result is not self.result:
+            chart.show_result(self.result, self.scenario)
 
     def charts_done(self) -> bool:
-        """Every chart shows the last full run (the feeding is spread over event-loop turns)."""
-        return self.result is not None and all(c.result is self.result for c in self.charts)
+        """The chart in view shows the last full run (the others follow when opened)."""
+        chart = self.tabs.currentWidget()
+        return self.result is not None and (
+            not isinstance(chart, ChartWidget) or chart.result is self.result
+        )
+
+    def _tab_opened(self, _index: int) -> None:
+        self._feed_current()
 
     def show_live(self, result: RunResult) -> None:
         """A quick (or full) run's numbers on the cards, in place."""
