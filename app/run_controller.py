@@ -19,7 +19,7 @@ import sim.runner as runner
 from app import dialogs
 from app.main_window import MainWindow
 from app.results.dashboard import Dashboard
-from app.workers import Inbox, Job, PreviewJob, RunJob, warm_up
+from app.workers import Inbox, Job, PreviewJob, RunJob, estimator, warm_up
 from sim.results import RunResult
 from sim.scenario import Scenario
 
@@ -58,6 +58,7 @@ class RunController(QObject):
         workers = os.cpu_count() or 2
         self.executor = executor or runner.shared_pool(workers)
         warm_up(self.executor, workers)
+        self.estimator = estimator()
         self.inbox = Inbox(self)
         self.live_replications = live_replications
         self.live_limit_s = live_limit_s
@@ -245,7 +246,7 @@ class RunController(QObject):
         if self.preview is not None:
             self._next_preview = scenario
             return
-        self.preview = self._start(PreviewJob(scenario, self.inbox, self))
+        self.preview = self._start(PreviewJob(scenario, self.estimator, self.inbox, self))
 
     def preview_finished(self, job: PreviewJob, metrics: dict[str, float]) -> None:
         self.dashboard.show_estimate(metrics, job.scenario.currency)
