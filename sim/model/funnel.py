@@ -125,6 +125,7 @@ class FunnelModel:
 
     def run(self) -> ReplicationRecord:
         self.env.run(until=self.horizon + 1e-6)  # include the last week-end bookkeeping
+        self.rec.flush()
         self._record_cohorts()
         revenue_credit, pipeline_credit = self._attribution()
         return ReplicationRecord(
@@ -477,6 +478,7 @@ class FunnelModel:
         series["awareness"][:] = self.awareness
 
     def _close_week(self, week: int) -> None:
+        self.rec.flush()
         s, series, now = self.s, self.rec.series, self.env.now
         duty = self.schedule.hours_on_duty_per_week()
         sdr_hours = s.sales.sdr_count * duty

@@ -56,15 +56,29 @@ class Recorder:
         self.speed_first_attempts = np.zeros(len(SPEED_BINS))
         self.speed_sqls = np.zeros(len(SPEED_BINS))
         self.n_channels = n_channels
+        # Flows arrive one event at a time; they wait in plain lists and are added to the weekly
+        # arrays in bulk by flush() (far cheaper than one numpy item update per event).
+        self._hours: dict[str, list[float]] = {name: [] for name in SERIES}
+        self._values: dict[str, list[float]] = {name: [] for name in SERIES}
 
     def week_of(self, hours: float) -> int:
         week = int(hours * _PER_HOUR)
         return week if week < self.weeks else self.weeks - 1
 
     def add(self, name: str, hours: float, value: float = 1.0) -> None:
-        """Add a flow at the week containing `hours` (called for every event: kept lean)."""
-        week = int(hours * _PER_HOUR)
-        self.series[name][week if week < self.weeks else self.weeks - 1] += value
+        """Add a flow at the week containing `hours` (called for every event: kept lean).
+
+        Call flush() before reading `series`."""
+        self._hours[name].append(hours)
+        self._values[name].append(value)
+
+    def flush(self) -> None:
+        for name, hours in self._hours.items():
+            if hours:
+                weeks = np.minimum((np.asarray(hours) * _PER_HOUR).astype(int), self.weeks - 1)
+                np.add.at(self.series[name], weeks, self._values[name])
+                hours.clear()
+                self._values[name].clear()
 
     def set_level(self, name: str, week: int, value: float) -> None:
         self.series[name][week] = value
