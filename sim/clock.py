@@ -54,6 +54,10 @@ class DutySchedule:
     shift_hours: float
     always: bool = False
 
+    def __post_init__(self) -> None:
+        if not self.always and self.shift_start_hour + self.shift_hours > HOURS_PER_DAY:
+            raise ValueError("a working day must end by midnight (shift start + hours <= 24)")
+
     @classmethod
     def for_scenario(cls, start_date: dt.date, start_hour: int, hours: float, always: bool):
         return cls(start_date.weekday(), float(start_hour), float(hours), always)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from sim.clock import (
     HOURS_PER_DAY,
@@ -23,6 +24,7 @@ from sim.clock import (
     arrival_profile,
     to_working_rhythm,
 )
+from sim.scenario import Scenario
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 NINE_TO_FIVE = dict(shift_start_hour=9.0, shift_hours=8.0)
@@ -85,17 +87,12 @@ def test_hours_on_duty_per_week_match_the_on_duty_hours() -> None:
     assert sampled == pytest.approx(5 * 9.5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: DutySchedule ignores the part of a shift after midnight, though the "
-    "scenario accepts workday_start_hour up to 23 with workday_hours up to 16",
-)
-def test_a_shift_that_crosses_midnight_stays_on_duty_after_midnight() -> None:
-    s = DutySchedule(MON, shift_start_hour=20.0, shift_hours=8.0)  # 20:00-04:00
-    assert s.on_duty(at(MON, 21.0))
-    assert s.on_duty(at(TUE, 2.0))  # Monday's shift, after midnight
-    duty = sum(s.on_duty(h + 0.5) for h in range(int(HOURS_PER_WEEK)))
-    assert duty == s.hours_on_duty_per_week()
+def test_a_shift_that_crosses_midnight_is_refused() -> None:
+    """Shifts end by midnight: the schedule and the scenario both refuse 20:00 + 8 h."""
+    with pytest.raises(ValueError, match="midnight"):
+        DutySchedule(MON, shift_start_hour=20.0, shift_hours=8.0)
+    with pytest.raises(ValidationError, match="midnight"):
+        Scenario.model_validate({"sales": {"workday_start_hour": 20, "workday_hours": 8}})
 
 
 # ---- next_shift_start ---------------------------------------------------------------------------
