@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Literal
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 Button = QMessageBox.StandardButton
+SMOKE_ENV = "FUNNEL_LAB_SMOKE"  # set: an unattended run (smoke test) that nobody can answer
+
+
+def unattended() -> bool:
+    """An unattended run prints errors instead of blocking on a dialog nobody will close."""
+    return bool(os.environ.get(SMOKE_ENV))
 
 
 def ask_unsaved(parent: QWidget, name: str) -> Literal["save", "discard", "cancel"]:
+    if unattended():
+        return "cancel"
     answer = QMessageBox.question(
         parent,
         "Unsaved changes",
@@ -23,10 +33,15 @@ def ask_unsaved(parent: QWidget, name: str) -> Literal["save", "discard", "cance
 
 
 def show_error(parent: QWidget, title: str, message: str) -> None:
+    if unattended():
+        print(f"{title}: {message}", file=sys.stderr)
+        return
     QMessageBox.critical(parent, title, message)
 
 
 def ask_restore(parent: QWidget, what: str) -> bool:
+    if unattended():
+        return False
     answer = QMessageBox.question(
         parent,
         "Restore unsaved work?",

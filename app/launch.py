@@ -8,13 +8,13 @@ a window is wanted.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_SUBCOMMANDS = frozenset({"run", "validate", "schema", "metrics"})
 CLI_OPTIONS = frozenset({"-h", "--help", "-V", "--version"})
-SMOKE_ENV = "FUNNEL_LAB_SMOKE"  # a PNG path: run the scenario, save a screenshot there, quit
 
 
 def cli_subcommands() -> frozenset[str]:
@@ -46,6 +46,7 @@ def open_window(path: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     import sim
+    from app.dialogs import SMOKE_ENV  # a PNG path: run the scenario, save a screenshot, quit
     from app.main_window import MainWindow
     from app.run_controller import RunController
     from app.screenshot import capture
@@ -59,12 +60,27 @@ def open_window(path: str | None) -> int:
     controller = RunController(window)
     window.show()
     window.start(path)
+    quit_on_signals(app)
     smoke = os.environ.get(SMOKE_ENV)
     if smoke:
         QTimer.singleShot(0, lambda: app.exit(0 if capture(window, controller, Path(smoke)) else 1))
     code = app.exec()
     controller.shutdown()
     return code
+
+
+def quit_on_signals(app) -> None:
+    """Ctrl-C or a kill (SIGTERM) closes the window normally, so the worker processes exit too.
+
+    Qt's event loop does not run Python's signal handlers; a light timer lets them in.
+    """
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -58,6 +65,15 @@ class ResultsArea(QWidget):
         self.layout_.addWidget(widget)
 
 
+def fitted_size(width: int, height: int) -> QSize:
+    """The preferred first size, shrunk to fit the screen's free area (laptops, small screens)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    return QSize(min(width, int(free.width() * 0.95)), min(height, int(free.height() * 0.92)))
+
+
 class MainWindow(QMainWindow):
     """Funnel Lab's window. Signals are the seam to the simulation runner and dashboard."""
 
@@ -95,7 +111,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 900)
+            self.resize(fitted_size(1500, 950))
 
     # -- construction -------------------------------------------------------------------------
 
@@ -106,7 +122,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.results_area)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([860, 540])
+        splitter.setSizes([640, 860])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         history = QDockWidget("History", self)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
+from sim.errors import ScenarioError
 from sim.files import read_scenario
 from sim.metrics import METRICS
 from sim.results import RunResult, headline_rows
@@ -23,7 +25,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", "-n", type=int, help="override the file's count")
     parser.add_argument("--seed", type=int, help="override the file's seed")
     parser.add_argument(
-        "--workers", type=int, default=0, help="processes (default: one per core; 1 = in-process)"
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes (0, the default: one per core; 1: in this process)",
     )
     parser.add_argument(
         "--central", action="store_true", help="hold every range at its central value (median)"
@@ -33,6 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
+    for out in (args.json, args.csv):
+        if out is not None:
+            check_writable(out)
     scenario = read_scenario(args.file).scenario
     if args.central:
         scenario = centralize(scenario)
@@ -51,11 +59,25 @@ def handler(args: argparse.Namespace) -> int:
     )
     print(file=sys.stderr)
     print(format_summary(result))
-    if args.json:
-        args.json.write_text(json.dumps(result.to_json(), indent=1))
-    if args.csv:
-        result.write_csv(args.csv)
+    try:
+        if args.json:
+            args.json.write_text(json.dumps(result.to_json(), indent=1))
+        if args.csv:
+            result.write_csv(args.csv)
+    except OSError as exc:
+        raise ScenarioError(f"could not write the results: {exc}") from None
     return 0
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path that cannot be written before spending minutes simulating."""
+    if path.is_dir():
+        raise ScenarioError(f"{path} is a folder; give a file name for the results")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ScenarioError(f"cannot write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ScenarioError(f"cannot write {path}: permission denied")
 
 
 def _progress_bar(done: int, total: int) -> None:

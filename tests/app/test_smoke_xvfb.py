@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.launch import SMOKE_ENV
+from app.dialogs import SMOKE_ENV
 from app.recovery import ENV_DIR
 from sim.files import render_scenario
 from sim.scenario import Scenario
@@ -79,3 +79,14 @@ def test_funnel_lab_opens_runs_and_saves_a_screenshot_in_a_real_x_server(display
     assert done.returncode == 0, done.stderr[-3000:]
     assert shot.is_file()
     assert shot.stat().st_size > 10_000
+
+
+def test_an_unattended_run_reports_errors_without_blocking(monkeypatch, capsys, qtbot):
+    """With FUNNEL_LAB_SMOKE set nobody can close a dialog: errors go to stderr instead."""
+    from app import dialogs
+
+    monkeypatch.setenv(SMOKE_ENV, "out.png")
+    dialogs.show_error(None, "Could not open", "bad.toml: not valid TOML")
+    assert "bad.toml: not valid TOML" in capsys.readouterr().err
+    assert dialogs.ask_restore(None, "x") is False
+    assert dialogs.ask_unsaved(None, "x") == "cancel"

@@ -100,3 +100,12 @@ def test_central_holds_ranges_at_their_median(tmp_path):
     )
     assert cli("run", str(plain), "-n", "2", "--workers", "1", "--json", str(out_b)).returncode == 0
     assert json.loads(out_a.read_text())["metrics"] == json.loads(out_b.read_text())["metrics"]
+
+
+def test_unwritable_output_is_refused_before_simulating(tmp_path):
+    done = cli("run", "scenarios/default.toml", "--json", str(tmp_path / "missing" / "r.json"))
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+    assert "replications" not in done.stderr  # refused before any replication ran
+    done = cli("run", "scenarios/default.toml", "--csv", str(tmp_path))
+    assert done.returncode == 2 and "is a folder" in done.stderr
