@@ -126,6 +126,10 @@ def format_summary(result: RunResult) -> str:
         lines.append(
             f"{label:<30}{format_value(s.mean, unit, result.currency):>18}   {interval:>38}"
         )
+    lines.append(
+        "(volumes count every source; rates follow marketing leads, each counted once at the "
+        "furthest stage it reached)"
+    )
     if result.targets:
         lines += ["", "targets (probability the plan meets each):"]
         for t in result.targets:
@@ -139,7 +143,10 @@ def format_summary(result: RunResult) -> str:
     if result.variance:
         lines += ["", "where the spread comes from (share of variance from uncertain inputs):"]
         for kpi, split in result.variance.items():
-            lines.append(f"  {kpi:<34} {100 * split.input_share:5.1f}% inputs, rest process noise")
+            label = METRICS[kpi].label
+            lines.append(
+                f"  {label:<34} {100 * split.input_share:5.1f}% inputs, rest process noise"
+            )
     if result.drivers:
         ranking = result.drivers["revenue"]
         lines += ["", f"what drives revenue's uncertainty (R² {ranking.r_squared:.2f}):"]

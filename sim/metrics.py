@@ -166,7 +166,7 @@ _METRICS = [
     ),
     Metric(
         "cac",
-        "CAC",
+        "CAC (marketing + sales)",
         "currency/deal",
         "Customer acquisition cost: marketing spend plus sales cost per deal won.",
         lambda t: ratio(_spend(t) + t["sales_cost"], t["won"]),
