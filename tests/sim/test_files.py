@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import tomlkit
 
-from sim import files
 from sim.distributions import Beta, Choice, LogNormal, Normal, Triangular, Uniform
 from sim.errors import ScenarioError
 from sim.files import (
     MAX_FILE_BYTES,
+    edit,
+    migrations,
     parse_scenario,
     read_scenario,
     render_scenario,
@@ -32,7 +33,7 @@ def _no_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(scenario: Scenario, reason: str) -> str:
         raise AssertionError(f"fell back to a full rewrite: {reason}")
 
-    monkeypatch.setattr(files, "_fallback_render", fail)
+    monkeypatch.setattr(edit, "_fallback_render", fail)
 
 
 def comments(text: str) -> list[str]:
@@ -367,8 +368,8 @@ def test_older_version_is_migrated(monkeypatch: pytest.MonkeyPatch) -> None:
         data.pop("notes", None)
         return data
 
-    monkeypatch.setattr(files, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(files, "MIGRATIONS", {1: rename_title, 2: drop_notes})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {1: rename_title, 2: drop_notes})
     old = 'schema_version = 1\ntitle = "Old plan"  # from 2025\nnotes = "x"\n'
     loaded = parse_scenario(old)
     assert loaded.scenario.name == "Old plan"
@@ -380,14 +381,14 @@ def test_older_version_is_migrated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_missing_migration_step_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(files, "MIGRATIONS", {})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {})
     assert "no upgrade to version 2" in str(error_of("schema_version = 1\n"))
 
 
 def test_failing_migration_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(files, "MIGRATIONS", {1: lambda data: data["title"]})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {1: lambda data: data["title"]})
     assert "could not upgrade the file from format version 1 to 2" in str(
         error_of("schema_version = 1\n")
     )
