@@ -7,7 +7,8 @@ bad field by its path.
 
 Writing with `based_on` (the document the scenario was read from) edits only the values that
 changed, in place, so comments, key order and layout survive; without it, a complete file is
-written in model field order with a comment per section. Saving is atomic.
+written in model field order with a comment per section. Saving is atomic and keeps the file's
+permissions.
 
 One module per job: `read` (bytes and text), `syntax` (TOML syntax), `migrations`
 (format versions), `problems` (validation errors as Problems), `fields` (how the models nest),

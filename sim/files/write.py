@@ -1,5 +1,5 @@
 """Writing a scenario: the text (edited onto the document it came from, or a new file) and the
-one function that saves it, atomically."""
+one function that saves it, atomically and keeping the file's permissions."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from sim.files.edit import render_onto
 from sim.files.read import ScenarioFile
 from sim.files.render import render_new
 from sim.scenario import Scenario
+
+NEW_FILE_MODE = 0o666
+"""A new file's permissions before the umask narrows them (0644 under the usual umask 022)."""
 
 
 def render_scenario(scenario: Scenario, based_on: tomlkit.TOMLDocument | None = None) -> str:
@@ -47,13 +50,16 @@ def write_scenario(
 
 def _atomic_write(target: Path, data: bytes) -> None:
     """Write beside the target, flush, fsync, rename over it: readers see old or new, never
-    half. The temporary file is removed on any failure."""
+    half. The temporary file is removed on any failure. A file saved over keeps its own
+    permission bits (a file shared read-only stays so); a new file gets what the umask allows."""
     temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    kept = target.stat().st_mode & 0o7777 if target.exists() else None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    fd = os.open(temp, flags, NEW_FILE_MODE if kept is None else kept)
     try:
-        with contextlib.suppress(AttributeError, OSError):
-            os.fchmod(fd, mode)  # keep a shared file's permissions (umask applied to os.open)
+        if kept is not None:
+            with contextlib.suppress(AttributeError, OSError):
+                os.fchmod(fd, kept)  # os.open narrowed it by the umask; the old file's mode wins
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -258,6 +260,40 @@ def test_save_new_file_and_read_back(tmp_path: Path) -> None:
     saved = write_scenario(Scenario(name="Fresh"), path)
     assert saved.path == path and read_scenario(path).scenario == Scenario(name="Fresh")
     assert saved.document.as_string() == path.read_text()
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+def test_a_new_file_honours_the_umask_and_is_not_world_writable(
+    tmp_path: Path, umask_022: None
+) -> None:
+    path = tmp_path / "new.toml"
+    write_scenario(Scenario(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+@pytest.mark.parametrize("mode", [0o600, 0o664, 0o640])
+def test_saving_over_a_file_keeps_its_permissions(
+    tmp_path: Path, umask_022: None, mode: int
+) -> None:
+    """A private file stays private; a file shared with a group stays group-writable even though
+    the umask alone would narrow it."""
+    path = tmp_path / "plan.toml"
+    path.write_text(ANNOTATED)
+    path.chmod(mode)
+    loaded = read_scenario(path)
+    write_scenario(loaded.scenario.model_copy(update={"name": "Edited"}), path, loaded.document)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert read_scenario(path).scenario.name == "Edited"
 
 
 # -- errors ----------------------------------------------------------------------------------
