@@ -1,7 +1,7 @@
 """Scenario files: TOML that planners annotate by hand, read with clear errors, saved safely.
 
-Reading checks the text (size, binary, empty), the TOML syntax (line and column), the
-`schema_version` (a newer one is refused, an older one is migrated through
+Reading checks the text (size, binary, empty), the TOML syntax (in plain words, with line and
+column), the `schema_version` (a newer one is refused, an older one is migrated through
 `MIGRATIONS`) and then the model; every problem ends up in one `ScenarioError` that lists each
 bad field by its path.
 
@@ -10,10 +10,10 @@ changed, in place, so comments, key order and layout survive; without it, a comp
 written in model field order with a comment per section. Saving is atomic and keeps the file's
 permissions.
 
-One module per job: `read` (bytes and text), `syntax` (TOML syntax), `migrations`
-(format versions), `problems` (validation errors as Problems), `fields` (how the models nest),
-`items` (values as TOML items), `render` (a new file), `edit` (onto the old document) and
-`write` (render and save).
+One module per job: `read` (bytes and text), `syntax` (TOML syntax messages) with `scan` (where
+a slip began), `migrations` (format versions), `problems` (validation errors as Problems),
+`fields` (how the models nest), `items` (values as TOML items), `render` (a new file), `edit`
+(onto the old document) and `write` (render and save).
 """
 
 from sim.files.migrations import MIGRATIONS, migrate

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from sim.errors import ScenarioError
-from sim.files import edit, parse_scenario, read_scenario, render_scenario
+from sim.files import edit, parse_scenario, read_scenario, render_scenario, syntax
 from sim.metrics import METRICS
 from sim.ranges import Range, range_of
 from sim.scenario import Scenario, Target
@@ -209,8 +209,12 @@ def test_style_preserving_save_round_trips_and_keeps_comments(scenario: Scenario
 
 
 def loads_or_refuses(text: str) -> None:
+    """Loads, or raises ScenarioError; a syntax error is explained without the explaining
+    itself failing (which would quietly fall back to tomlkit's words)."""
+    failed = AssertionError("explaining a syntax error raised")
     try:
-        loaded = parse_scenario(text)
+        with mock.patch.object(syntax._log, "exception", side_effect=failed):
+            loaded = parse_scenario(text)
     except ScenarioError as exc:
         assert str(exc)
     else:
