@@ -3,7 +3,7 @@
 Reading checks the text (size, binary, empty), the TOML syntax (in plain words, with line and
 column), the `schema_version` (a newer one is refused, an older one is migrated through
 `MIGRATIONS`) and then the model; every problem ends up in one `ScenarioError` that lists each
-bad field by its path.
+bad field by its path, rows named as the editor's tables name them.
 
 Writing with `based_on` (the document the scenario was read from) edits only the values that
 changed, in place, so comments, key order and layout survive; without it, a complete file is

@@ -1,5 +1,6 @@
-"""Pydantic's validation errors as the Problems a planner reads: one per bad field, by its path
-(`channels[2].base_cpl`), with the value found and a "did you mean" for a mistyped key."""
+"""Pydantic's validation errors as the Problems a planner reads: one per bad field, named the way
+the editor's tables name rows (`channels["Paid social"].base_cpl`), with the value found and a
+"did you mean" for a mistyped key."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ class _Abbreviated(str):
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
     """The scenario the plain data describes, or one ScenarioError listing every bad field.
 
-    `source` starts the summary (usually the file's path).
+    Files, edits in the window and `--set` all validate here, so they report alike;
+    `source` starts the summary (a file's path, or what the change was).
     """
     try:
         return Scenario.model_validate(data)
@@ -38,16 +40,17 @@ def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
 
 
 def problems_from_validation(exc: pydantic.ValidationError, data: dict) -> list[Problem]:
-    """One Problem per bad field, by path (`channels[2].base_cpl`), with the value found.
+    """One Problem per bad field, by name-based path, with the value found in `data`.
 
     Pydantic may report several errors for one field (one per union member); the location is
-    trimmed to the real fields and only the first message per path is kept.
+    trimmed to the real fields and only the first message per path is kept. Rows are named by
+    their names where those are unique, by 0-based position where they are not.
     """
     problems: list[Problem] = []
     seen: set[str] = set()
     for error in exc.errors(include_url=False):
         loc, node = _field_loc(error["loc"], error["type"])
-        path = paths.format_path(loc)
+        path = paths.named(loc, data)
         if path in seen:
             continue
         seen.add(path)

@@ -304,6 +304,10 @@ def test_syntax_error_names_line_and_column() -> None:
     assert "plan.toml: not valid TOML: line 3, column 7" in str(err)
 
 
+SYNDICATION = 'channels["Content syndication"]'
+EVENTS = 'channels["Events & webinars"]'
+
+
 def test_every_bad_field_listed_with_path_value_and_range() -> None:
     text = default_text(
         (("simulation", "weeks"), 2),
@@ -316,16 +320,35 @@ def test_every_bad_field_listed_with_path_value_and_range() -> None:
     assert set(by_path) == {
         "simulation.weeks",
         "currency",
-        "channels[2].base_cpl",
-        "channels[3].fit_mean",
+        f"{SYNDICATION}.base_cpl",
+        f"{EVENTS}.fit_mean",
     }
     assert err.summary == "plan.toml: 4 problems in the scenario"
-    assert by_path["channels[2].base_cpl"].message == "must be >= 0"
-    assert by_path["channels[2].base_cpl"].value == -5
-    assert by_path["channels[3].fit_mean"].message == "must be in [0, 1]"
+    assert by_path[f"{SYNDICATION}.base_cpl"].message == "must be >= 0"
+    assert by_path[f"{SYNDICATION}.base_cpl"].value == -5
+    assert by_path[f"{EVENTS}.fit_mean"].message == "must be in [0, 1]"
     assert "a whole number in [4, 520]" in by_path["simulation.weeks"].message
-    assert "channels[3].fit_mean: must be in [0, 1] (found 1.5)" in str(err)
+    assert f"{EVENTS}.fit_mean: must be in [0, 1] (found 1.5)" in str(err)
     assert "Value error" not in str(err)
+
+
+def test_rows_are_named_as_the_table_names_them_not_by_position() -> None:
+    """`channels[1]` reads as row 2 to a planner; the channel's name cannot be misread."""
+    err = error_of(default_text((("channels", 1, "base_cpl"), -5)))
+    assert [p.path for p in err.problems] == ['channels["Paid social"].base_cpl']
+
+
+def test_rows_whose_names_repeat_fall_back_to_positions() -> None:
+    """Two channels called "Paid social" (itself an error): a name would not say which one."""
+    err = error_of(
+        default_text((("channels", 0, "name"), "Paid social"), (("channels", 1, "base_cpl"), -5))
+    )
+    assert [p.path for p in err.problems] == ["channels[1].base_cpl"]
+
+
+def test_a_row_without_a_usable_name_is_named_by_position() -> None:
+    err = error_of(default_text((("channels", 1, "name"), "")))
+    assert err.problems[0].path == "channels[1].name"
 
 
 def test_bad_distribution_is_one_clean_message() -> None:
@@ -334,7 +357,10 @@ def test_bad_distribution_is_one_clean_message() -> None:
         (("channels", 1, "base_cpl"), toml_value('{ dist = "gamma", k = 2 }')),
     )
     err = error_of(text)
-    assert [p.path for p in err.problems] == ["channels[0].fit_mean", "channels[1].base_cpl"]
+    assert [p.path for p in err.problems] == [
+        'channels["Paid search"].fit_mean',
+        'channels["Paid social"].base_cpl',
+    ]
     assert "must be in [0, 1]" in err.problems[0].message
     assert "normal takes low/high" in err.problems[0].message
 
@@ -354,7 +380,7 @@ def test_unknown_keys_get_did_you_mean() -> None:
     )
     err = error_of(text)
     messages = {p.path: p.message for p in err.problems}
-    assert messages["channels[1].base_cpll"] == "unknown key; did you mean 'base_cpl'?"
+    assert messages['channels["Paid social"].base_cpll'] == "unknown key; did you mean 'base_cpl'?"
     assert messages["brand.weekly_spnd"] == "unknown key; did you mean 'weekly_spend'?"
     assert messages["brnad"] == "unknown key; did you mean 'brand'?"
 
