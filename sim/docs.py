@@ -56,7 +56,8 @@ rewritten, so a changed setting is a one-line diff.
   [Uncertain values](#uncertain-values)); each run draws them once per replication. Every value
   a distribution can draw must lie in the setting's allowed range.
 - `funnel-lab validate FILE` lists every problem in a file at once, by path such as
-  `channels[2].base_cpl`. `funnel-lab schema` prints the same information as a JSON Schema.
+  `channels["Paid social"].base_cpl` (a channel is named by its `name`). `funnel-lab schema`
+  prints the same information as a JSON Schema.
 - Files over {MAX_FILE_BYTES // (1024 * 1024)} MB, binary files and empty files are refused.
 - A scenario that would simulate more than {MAX_LEADS_PER_REPLICATION:,} leads in one
   replication is refused before running; the estimate takes uncertain volumes at their 99th
