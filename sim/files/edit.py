@@ -105,10 +105,10 @@ def _merge_rows(
     array = tomlkit.array()
     olds = list(current) if isinstance(current, Array) else []
     for i, row in enumerate(rows):
-        old = olds[i] if i < len(olds) else None
+        previous = olds[i] if i < len(olds) else None
         array.append(
-            _merged_inline(old, model, row)
-            if isinstance(old, InlineTable)
+            _merged_inline(previous, model, row)
+            if isinstance(previous, InlineTable)
             else inline(_minimal(model, row))
         )
     if isinstance(current, Array) and "\n" in current.as_string():
@@ -162,7 +162,10 @@ def _added_item(annotation: Any, value: Any, parent: Container | Table) -> Item:
                     table.add(tomlkit.nl())
                 rows.append(table)
             return rows
-        return tomlkit.array([inline(_minimal(kind.item, row)) for row in value])
+        array = tomlkit.array()
+        for row in value:
+            array.append(inline(_minimal(kind.item, row)))
+        return array
     if kind is not None:
         return _minimal_table(kind, value) if top else inline(_minimal(kind, value))
     return value_item(value)
@@ -240,7 +243,9 @@ def _leaf_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     """Validates one field's raw value on its own, to compare what the file means, not how
     it is spelled (80 and 80.0 are the same CPL)."""
     info = model.model_fields[name]
-    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    annotation: Any = (
+        Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    )
     return TypeAdapter(annotation)
 
 
