@@ -144,4 +144,5 @@ def test_numbers_read_as_a_planner_writes_them():
 def test_input_paths_read_as_field_names():
     scenario = Scenario.model_validate(SMALL)
     assert input_label("channels[1].base_cpl", scenario) == f"{scenario.channels[1].name}: Base CPL"
+    assert input_label('channels["Paid social"].base_cpl', scenario) == "Paid social: Base CPL"
     assert input_label("deals.win_rate", scenario) == "Deals: Win rate"

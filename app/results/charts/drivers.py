@@ -4,7 +4,6 @@ planner knows which number is worth pinning down first."""
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 from matplotlib.patches import Patch
@@ -20,6 +19,7 @@ from app.results.charts.axes import (
     percent_axis,
 )
 from app.results.charts.controls import SelectorChart
+from sim import paths
 from sim.metrics import METRICS
 from sim.results import UNCERTAINTY_KPIS, RunResult
 from sim.scenario import Scenario
@@ -27,23 +27,25 @@ from sim.variance import DriverRanking
 
 NO_RANGES = "No uncertain inputs: switch a field to a range to see what drives the spread"
 RAISES, LOWERS = PALETTE[0], PALETTE[1]
-_ITEM = re.compile(r"^(\w+)\[(\d+)\]$")
 
 
 def input_label(path: str, scenario: Scenario) -> str:
-    """'channels[0].base_cpl' reads 'Paid search: Base CPL'; 'deals.win_rate' 'Deals: Win rate'."""
-    parts = []
-    node: object = scenario
-    for part in path.split("."):
-        item = _ITEM.match(part)
-        if item:
-            name, index = item.group(1), int(item.group(2))
-            node = getattr(node, name, [None] * (index + 1))[index]
-            parts.append(getattr(node, "name", None) or f"{humanise(name)} {index + 1}")
+    """'channels["Paid search"].base_cpl' reads 'Paid search: Base CPL'; 'deals.win_rate'
+    'Deals: Win rate'. A row given by position is named from the scenario when it has a name."""
+    parts = paths.parse(path)
+    labels: list[str] = []
+    for i, part in enumerate(parts):
+        if isinstance(part, str):
+            labels.append(humanise(part))
+        elif isinstance(part, paths.Name):
+            labels[-1] = part.value
         else:
-            node = getattr(node, part, None)
-            parts.append(humanise(part))
-    return parts[0] + (": " + " › ".join(parts[1:]) if len(parts) > 1 else "")
+            try:
+                name = getattr(paths.get(scenario, parts[: i + 1]), "name", None)
+            except paths.PathError:
+                name = None
+            labels[-1] = name or f"{labels[-1]} {part + 1}"
+    return labels[0] + (": " + " › ".join(labels[1:]) if len(labels) > 1 else "")
 
 
 class DriversChart(SelectorChart):
