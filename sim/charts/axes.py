@@ -318,6 +318,8 @@ class CalendarLocator(Locator):
         self.months = 3
 
     def __call__(self) -> Sequence[float]:
+        if self.axis is None:
+            return []
         lo, hi = self.axis.get_view_interval()
         return self.tick_values(lo, hi)
 
@@ -472,6 +474,19 @@ def _finite(value: float) -> float:
 def whisker_end(summary: Summary) -> float:
     """Where a bar with its whisker ends."""
     return max(_finite(summary.p95), _finite(summary.mean))
+
+
+def room_for_labels(ax: Axes, ends: Sequence[float], widths_pt: Sequence[float]) -> None:
+    """Widen the x-axis so text of `widths_pt` written after each bar end stays inside the plot
+    (as far as a fair share of the width allows; beyond that the layout makes room)."""
+    width = axes_width_pt(ax)
+    needed = [
+        end / (1.0 - text / width)
+        for end, text in zip(ends, widths_pt, strict=True)
+        if text < 0.8 * width
+    ]
+    if needed:
+        ax.set_xlim(0, max(ax.get_xlim()[1], *needed))
 
 
 def value_labels(ax: Axes, summaries: Sequence[Summary], text: Sequence[str]) -> None:

@@ -14,6 +14,7 @@ from sim.charts.axes import (
     hbars_with_whiskers,
     legend_above,
     percent,
+    room_for_labels,
     text_width_pt,
     title,
     value_labels,
@@ -59,22 +60,28 @@ def draw_funnel(fig: Figure, result: RunResult) -> None:
     )
     values = [count(s.mean) for s in summaries]
     value_labels(ax, summaries, values)
+    ends = [whisker_end(s) for s in summaries]
+    widths = [text_width_pt(v, VALUE_PT) + 8 for v in values]
     for stage, name in RATE_INTO.items():
         # After the stage's count, on its row: a row has room for a line of text at any
         # height, the gap between two bars does not.
-        row = STAGES.index(stage)
-        rate, end = data.metric(result, name), whisker_end(summaries[row])
-        ax.annotate(
+        row, rate = STAGES.index(stage), data.metric(result, name)
+        text = (
             f"{data.label(name)}: {percent(rate.mean, 1)}"
-            f"  (P5–P95 {percent(rate.p5, 1)} to {percent(rate.p95, 1)})",
-            xy=(end, row),
-            xytext=(4 + text_width_pt(values[row], VALUE_PT) + 12, 0),
+            f"  (P5–P95 {percent(rate.p5, 1).removesuffix('%')}–{percent(rate.p95, 1)})"
+        )
+        ax.annotate(
+            text,
+            xy=(ends[row], row),
+            xytext=(widths[row] + 8, 0),
             textcoords="offset points",
             va="center",
             fontsize=VALUE_PT,
             color="#546e7a",
             annotation_clip=False,
         )
+        widths[row] += 8 + text_width_pt(text, VALUE_PT)
+    room_for_labels(ax, ends, widths)
     axis_labels(ax, x="Count over the measured period", y="Funnel stage")
     legend_above(
         ax,

@@ -67,6 +67,8 @@ def draw_sales_capacity(fig: Figure, result: RunResult, sla_hours: float | None 
     for ax in axes[1]:
         axis_labels(ax, x=TIME_LABEL)
     figure_key(fig, range_handle(), warmup_handle())
+    fig.align_ylabels(axes[:, 0])
+    fig.align_ylabels(axes[:, 1])
 
 
 def _sdr_time(ax: Axes, result: RunResult) -> None:

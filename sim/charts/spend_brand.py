@@ -52,6 +52,7 @@ def draw_spend_brand(fig: Figure, result: RunResult) -> None:
     panel_title(brand_ax, "Brand awareness: share of the market that knows the brand")
     percent_axis(brand_ax)
     figure_key(fig, range_handle(), warmup_handle())
+    fig.align_ylabels([spend_ax, cpl_ax, brand_ax])
 
     for ax in (spend_ax, cpl_ax, brand_ax):
         date_axis(ax, weeks, data.warmup_weeks(result))

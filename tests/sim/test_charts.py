@@ -157,20 +157,17 @@ def test_every_chart_reads_well(name: str, size: Any, result: RunResult, scenari
         hidden = [d for d in data if overlap(box, d)]
         assert not hidden, f"{name}: the legend {box} covers data at {hidden[:3]}"
 
-    texts = words(fig)
+    placed = [(text.get_text(), text.get_window_extent()) for text in words(fig)]
     frame = fig.bbox
-    for text in texts:
-        box = text.get_window_extent()
+    for text, box in placed:
         assert (
             box.x0 >= frame.x0 - 1
             and box.x1 <= frame.x1 + 1
             and box.y0 >= frame.y0 - 1
             and box.y1 <= frame.y1 + 1
-        ), f"{name}: {text.get_text()!r} is cut off at the edge ({box} in {frame})"
-    for a, b in itertools.combinations(texts, 2):
-        assert not overlap(a.get_window_extent(), b.get_window_extent(), 2.0), (
-            f"{name}: {a.get_text()!r} and {b.get_text()!r} are drawn on top of each other"
-        )
+        ), f"{name}: {text!r} is cut off at the edge ({box} in {frame})"
+    for (a, box_a), (b, box_b) in itertools.combinations(placed, 2):
+        assert not overlap(box_a, box_b, 2.0), f"{name}: {a!r} and {b!r} are drawn on each other"
 
 
 def test_a_short_run_names_its_months_and_shades_the_warm_up(plain: RunResult):

@@ -4,6 +4,7 @@ in `sim.charts` (the same picture the command line and the report save). Choices
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from sim.scenario import Scenario
 SCREEN_DPI = 100  # matplotlib's Qt canvas: one inch is 100 logical pixels
 EXPORT_DPI = 150
 REDRAW_AFTER_RESIZE_MS = 200  # legends and notes wrap to the width: redraw once resizing settles
+# Between a resize and that redraw, a chart laid out for a wider canvas may not fit the narrower
+# one for a moment; matplotlib says so each time. The redraw fixes it.
+warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
 
 
 class ChartWidget(QWidget):
@@ -61,15 +65,15 @@ class ChartWidget(QWidget):
             self.choice_boxes[choice.option] = box
         top.addWidget(self.toolbar, 1)
         # Below its smallest readable size the chart scrolls instead of squeezing.
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setWidget(self.canvas)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setWidget(self.canvas)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.result: RunResult | None = None
         self.scenario: Scenario | None = None
         self._drawn_width = 0.0

@@ -62,16 +62,21 @@ def test_the_dashboard_has_one_tab_per_chart_in_order(qtbot: Any):
 
 
 @pytest.mark.parametrize("name", list(CHARTS))
-def test_every_chart_draws_labels_and_exports(qtbot: Any, ranged: Any, tmp_path: Path, name: str):
+def test_every_chart_draws_its_title_labels_and_legend(qtbot: Any, ranged: Any, name: str):
     chart = shown(qtbot, name, *ranged)
     assert chart.figure.get_suptitle()
     axes = [ax for ax in chart.figure.axes if ax.axison]
     assert axes and all(ax.get_ylabel() and ax.has_data() for ax in axes)
     assert any(ax.get_legend() for ax in axes)
+
+
+def test_a_chart_exports_what_it_shows_as_png_or_svg(qtbot: Any, plain: Any, tmp_path: Path):
+    chart = shown(qtbot, "funnel", *plain)
     for suffix in ("png", "svg"):
         path = tmp_path / f"chart.{suffix}"
         chart.export(path)
         assert path.stat().st_size > 1000
+    assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     with pytest.raises(ValueError, match=r"\.png or \.svg"):
         chart.export(tmp_path / "chart.bmp")
 
@@ -82,7 +87,9 @@ def test_the_window_draws_what_save_chart_saves(qtbot: Any, plain: Any, tmp_path
 
     scenario, result = plain
     chart = shown(qtbot, "sales_capacity", scenario, result)
-    saved = save_chart("sales_capacity", result, tmp_path / "s.svg", scenario=scenario)
+    saved = save_chart(
+        "sales_capacity", result, tmp_path / "s.svg", 800, 500, 100, scenario=scenario
+    )
     svg = saved.read_text(encoding="utf-8")
     for text in ("Sales capacity, SLA and trust", f"within {scenario.definitions.sla_hours:g} h"):
         assert any(text in t for t in texts(chart))
@@ -117,10 +124,11 @@ def test_drivers_with_a_range_rank_it_by_name(qtbot: Any, ranged: Any):
     assert "Won deals" in chart.figure.get_suptitle()
 
 
+@pytest.mark.filterwarnings("ignore:constrained_layout not applied")  # until the redraw
 def test_a_chart_scrolls_rather_than_squeezing(qtbot: Any, plain: Any):
     chart = shown(qtbot, "sales_capacity", *plain)
     chart.resize(600, 300)
-    qtbot.waitUntil(lambda: chart.scroll.verticalScrollBar().maximum() > 0)
+    qtbot.waitUntil(lambda: chart.scroll_area.verticalScrollBar().maximum() > 0)
     min_h = CHARTS["sales_capacity"].min_size[1]
     assert chart.canvas.height() >= min_h
 
