@@ -25,7 +25,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import FuncFormatter, Locator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, PercentFormatter
 
 from sim.results import Summary, WeeklyBand
 
@@ -99,9 +99,29 @@ def money_label(what: str, currency: str, per: str = "") -> str:
 
 
 def number_axis(ax: Axes, axis: str = "y") -> None:
-    """Tick labels as compact numbers (thousands separators, M suffix)."""
+    """Tick labels as compact numbers (thousands separators, M suffix); on an x-axis, as many as
+    fit side by side with room between them."""
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(FuncFormatter(lambda v, _pos: compact(v)))
+    if axis == "x":
+        target.set_major_locator(SpacedNumberLocator())
+
+
+class SpacedNumberLocator(MaxNLocator):
+    """Round-number ticks, no more than the axis' width holds with a gap between labels."""
+
+    def __init__(self) -> None:
+        super().__init__(nbins=8, steps=[1, 2, 2.5, 5, 10])
+
+    def __call__(self) -> Sequence[float]:
+        if self.axis is not None:
+            lo, hi = self.axis.get_view_interval()
+            widest = max(text_width_pt(compact(v), TICK_PT) for v in (lo, hi, (lo + hi) / 2))
+            axes = getattr(self.axis, "axes", None)
+            if axes is not None:
+                room = float(axes.bbox.width) * 72.0 / float(figure_of(axes).dpi)
+                self.set_params(nbins=max(2, min(10, int(room / (widest + 2.5 * TICK_PT)))))
+        return list(super().__call__())
 
 
 def percent_axis(ax: Axes, axis: str = "y") -> None:
