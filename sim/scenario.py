@@ -275,15 +275,15 @@ class Buyers(Section):
         "Share of leads already in market who arrive by asking for a demo or a call.",
     )
     junk_hand_raise_share: Probability = field(
-        0.05,
+        0.2,
         "share of junk leads",
         "Share of junk leads who submit a contact/demo form (support requests, job seekers).",
     )
     budget_share: Probability = field(
-        0.8, "share", "Share of average-fit accounts with budget; rises with fit."
+        0.9, "share", "Share of average-fit accounts with budget; rises with fit."
     )
     need_fit_minimum: Probability = field(
-        0.28, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
+        0.2, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
     )
 
 
@@ -371,7 +371,7 @@ class Nurture(Section):
         2000.0, "currency/week", "Fixed cost of running the nurture programme (content, tools)."
     )
     cost_per_touch: NonNegative = field(
-        0.5,
+        0.05,
         "currency/touch",
         "Cost of each nurture touch sent to a lead in nurture: a higher cadence costs more.",
     )
@@ -410,7 +410,7 @@ class Trust(Section):
         "merit instead of at their discounted rate.",
     )
     slack_weight: Probability = field(
-        0.5,
+        0.25,
         "0..1",
         "How much spare time makes a doubting rep follow MQLs up anyway. Follow-up = trust + "
         "(1 - trust) x weight x slack, where slack is the share of last week's duty hours the "
@@ -468,7 +468,7 @@ class Sales(Section):
         0.5, "hours", "Length of an outbound prospecting block a rep does instead of an MQL."
     )
     outbound_sqls_per_hour: NonNegative = field(
-        0.125, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
+        0.17, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
     )
     outbound_fit_mean: Probability = field(0.6, "0..1", "ICP fit of sales-prospected accounts.")
     outbound_in_market_share: Probability = field(
@@ -481,7 +481,7 @@ class Sales(Section):
         1.0, "share", "Share of sales-prospected contacts with buying authority (BANT)."
     )
     target_accounts: PositiveCount = field(
-        20000,
+        50000,
         "accounts",
         "Target accounts outbound prospecting can work: the ideal-customer universe is finite.",
     )

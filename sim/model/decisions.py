@@ -28,7 +28,9 @@ def matched_follow_up(trust: float, slack: float, slack_weight: float) -> float:
 
 
 def with_evidence(base: float, merit: float | None, evidence_weight: float) -> float:
-    """With the review's evidence attached the rep judges the lead on its merit instead."""
+    """With the review's evidence attached the rep judges the lead on its merit (1: the evidence
+    shows a real prospect, 0: it does not) instead of at the rate MQLs have proved true: people
+    who can check an alarm's validity respond to the valid ones (Wiczorek & Manzey)."""
     if merit is None:
         return base
     return evidence_weight * merit + (1.0 - evidence_weight) * base

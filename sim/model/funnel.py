@@ -247,7 +247,7 @@ class FunnelModel:
             new.onset[idx].tolist(),
             new.window_end[idx].tolist(),
             new.fit[idx].tolist(),
-            (new.fit_points[idx] / max(s.scoring.fit_points_max, 1e-9)).tolist(),
+            ((new.junk_type[idx] == 0) & (new.fit[idx] >= s.buyers.need_fit_minimum)).tolist(),
             offset[idx].tolist(),
             offset[idx + 1].tolist(),
             win,
@@ -306,7 +306,7 @@ class FunnelModel:
             self._count["reviewed"](handoff)
             self._value["review_wait_hours"]((handoff, handoff - now))
             if cfg.attach_evidence:
-                visit.merit = card.merit
+                visit.merit = 1.0 if card.valid else 0.0
             event = self.env.timeout(handoff - now, (visit, score))
             event.callbacks.append(self._reviewed)
             self.in_sales += 1
@@ -513,7 +513,7 @@ class FunnelModel:
                 created[i],
                 math.inf,
                 float(sourced.fit[i]),
-                float(sourced.fit[i]),
+                bool(sourced.need[i]),
                 first_touch + i,
                 first_touch + i + 1,
                 win[i],
@@ -755,7 +755,7 @@ class Card(NamedTuple):
     onset: float
     window_end: float
     fit: float
-    merit: float  # observed fit as a share of the maximum: the review's evidence
+    valid: bool  # a real prospect (not junk, a real need): what the review's evidence shows
     touch_start: int
     touch_end: int
     win_u: float
