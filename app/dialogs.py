@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 Button = QMessageBox.StandardButton
 SMOKE_ENV = "FUNNEL_LAB_SMOKE"  # set: an unattended run (smoke test) that nobody can answer
+SMOKE_EDIT_ENV = "FUNNEL_LAB_SMOKE_EDIT"  # also edit, save the edit to this file, quit
 
 
 def unattended() -> bool:
     """An unattended run prints errors instead of blocking on a dialog nobody will close."""
-    return bool(os.environ.get(SMOKE_ENV))
+    return bool(os.environ.get(SMOKE_ENV) or os.environ.get(SMOKE_EDIT_ENV))
 
 
 def ask_unsaved(parent: QWidget, name: str) -> Literal["save", "discard", "cancel"]:

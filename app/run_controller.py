@@ -26,6 +26,7 @@ from sim.scenario import Scenario
 LIVE_REPLICATIONS = 20
 SETTLE_MS = 300  # an edit has settled after this long without another
 LIVE_LIMIT_S = 10.0  # a quick run longer than this turns live runs off
+WORKERS_ENV = "FUNNEL_LAB_WORKERS"  # processes that simulate replications (default: one a core)
 
 J = TypeVar("J", bound=Job)
 
@@ -36,6 +37,12 @@ def time_left(elapsed: float, done: int, total: int) -> str:
         return "starting…"
     seconds = elapsed / done * (total - done)
     return f"about {seconds:.0f} s left" if seconds < 90 else f"about {seconds / 60:.0f} min left"
+
+
+def worker_count() -> int:
+    """FUNNEL_LAB_WORKERS if it is a positive whole number, else one process per core."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 2)
 
 
 class RunController(QObject):
@@ -55,7 +62,7 @@ class RunController(QObject):
     ) -> None:
         super().__init__(window)
         self.window = window
-        workers = os.cpu_count() or 2
+        workers = worker_count()
         self.executor = executor or runner.shared_pool(workers)
         warm_up(self.executor, workers)
         self.estimator = estimator()
