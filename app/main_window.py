@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(self.scenario_changed.emit)
         self.document.modified_changed.connect(self.setWindowModified)
         self.document.path_changed.connect(lambda _path: self._update_title())
+        self.document.path_changed.connect(self.recovery.attach)  # its autosave follows the file
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -235,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def start(self, path: str | Path | None) -> None:
         """Offer crash recovery first; if declined, load the given file or the shipped default."""
-        if self.offer_recovery():
+        if self.offer_recovery(Path(path) if path else None):
             return
         target = Path(path) if path else (DEFAULT_SCENARIO if DEFAULT_SCENARIO.is_file() else None)
         if target is not None:
@@ -252,6 +253,9 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         path = Path(path)
+        other = self.recovery.open_elsewhere(path)
+        if other is not None and not dialogs.ask_open_again(self, path.name, other):
+            return False
         from sim.files import read_scenario
 
         try:
@@ -370,26 +374,29 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self.statusBar().showMessage(f"Autosave failed: {error}", 10_000)
 
-    def offer_recovery(self) -> bool:
-        """If the last session crashed with unsaved work, offer to bring it back."""
-        if not self.recovery.exists():
+    def offer_recovery(self, prefer: Path | None = None) -> bool:
+        """If a window ended without saving (a crash: its process is gone), offer its autosave,
+        the one of `prefer` first. A live window's autosave is never offered; an offered one is
+        removed whatever the answer, so it is offered once."""
+        orphan = self.recovery.take_orphan(prefer)
+        if orphan is None:
             return False
-        original = self.recovery.original()
-        what = original.name if original else "an untitled scenario"
-        if not dialogs.ask_restore(self, what):
-            self.recovery.clear()
+        what = orphan.original.name if orphan.original else "an untitled scenario"
+        if not dialogs.ask_restore(self, what, orphan.saved_at):
+            orphan.discard()
             return False
         from sim.files import read_scenario
 
         try:
-            restored = read_scenario(self.recovery.file).scenario
+            restored = read_scenario(orphan.file).scenario
         except (ScenarioError, OSError) as error:
             dialogs.show_error(self, "Could not restore the autosave", str(error))
-            self.recovery.clear()
+            orphan.discard()
             return False
-        if original != self.document.path:
-            self._load_quietly(original)
+        orphan.discard()
+        self._load_quietly(orphan.original)
         self.document.replace(restored, "Restore autosaved changes")
+        self.autosave()  # protected again at once, now under this window's lock
         return True
 
     def _load_quietly(self, path: Path | None) -> None:
@@ -421,7 +428,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.set_geometry(self.saveGeometry())
         self.settings.sync()
-        self.recovery.clear()
+        self.recovery.close()
         self.autosave_timer.stop()
         event.accept()
 
