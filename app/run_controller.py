@@ -45,6 +45,16 @@ def worker_count() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 2)
 
 
+def running_message(job: RunJob) -> str:
+    """The status line of a full run; it counts what the progress bar counts."""
+    if job.split:
+        return (
+            f"Running {job.replications} replications twice (inputs drawn, then at their "
+            f"centres: {job.runs} runs, to tell input uncertainty from chance)…"
+        )
+    return f"Running {job.replications} replications…"
+
+
 class RunController(QObject):
     """Owns the jobs and the dashboard of one window."""
 
@@ -126,12 +136,14 @@ class RunController(QObject):
         job = RunJob(self.window.scenario, self.executor, self.inbox, self, replications)
         self.full = self._start(job)
         self.window.set_running(True)
-        self.progress.setRange(0, job.replications * (2 if job.split else 1))
+        self.progress.setRange(0, job.runs)
         self.progress.setValue(0)
+        self.progress.setFormat("%v of %m runs" if job.split else "%v of %m replications")
+        self.progress.setToolTip(running_message(job))
         self.eta.setText("starting…")
         self.progress.show()
         self.eta.show()
-        self.window.statusBar().showMessage(f"Running {job.replications} replications…")
+        self.window.statusBar().showMessage(running_message(job))
 
     def cancel_full_run(self) -> None:
         """Stop the full run: the runner sees the flag as the next replication finishes."""

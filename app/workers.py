@@ -145,6 +145,12 @@ class RunJob(Job):
         self.cancel_event = threading.Event()
         self.started = time.monotonic()
 
+    @property
+    def runs(self) -> int:
+        """Simulations this job makes: with uncertain inputs each seed runs twice (inputs drawn,
+        then at their centres) to split the spread into input uncertainty and process noise."""
+        return self.replications * (2 if self.split else 1)
+
     def cancel(self) -> None:
         self.cancel_event.set()
 
