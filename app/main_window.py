@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.editor = ScenarioEditor(self.document)
         self.results_area = ResultsArea()
         self.actions_: dict[str, QAction] = {}
+        self.guide: QWidget | None = None
         self._build_central()
         self._build_actions()
         self._build_menus()
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         live.setChecked(True)
         live.toggled.connect(self.live_toggled)
         live.setToolTip("Re-run a quick simulation whenever an edit settles")
+        self._action("guide", "&User guide", self.show_guide, QKeySequence(keys.HelpContents))
         self._action("about", "&About Funnel Lab", self.show_about)
 
     def _build_menus(self) -> None:
@@ -188,7 +190,9 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu("&Run")
         for key in ("run", "cancel", "live"):
             run_menu.addAction(self.actions_[key])
-        bar.addMenu("&Help").addAction(self.actions_["about"])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.actions_["guide"])
+        help_menu.addAction(self.actions_["about"])
 
     def _build_toolbar(self) -> None:
         toolbar = self.addToolBar("Run")
@@ -413,6 +417,16 @@ class MainWindow(QMainWindow):
             self.document.load(loaded.scenario, loaded.path or path, loaded.document)
 
     # -- window events ------------------------------------------------------------------------
+
+    def show_guide(self) -> None:
+        """Help > User guide (F1): a window that can stay open beside the editor."""
+        if self.guide is None:
+            from app.guide import UserGuide
+
+            self.guide = UserGuide(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
 
     def show_about(self) -> None:
         QMessageBox.about(
