@@ -41,6 +41,8 @@ from sim.errors import ScenarioError
 from sim.scenario import Scenario
 
 FILE_FILTER = "Scenario files (*.toml);;All files (*)"
+EDITOR_WIDTH = 640  # px: the editor's forms with their units on one line
+EDITOR_SHARE = 0.47  # at most this share of the window: three cards abreast and room for charts
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "default.toml"
 
 
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(fitted_size(1500, 950))
+        self.share_width(self.width())
 
     # -- construction -------------------------------------------------------------------------
 
@@ -124,8 +127,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.results_area)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([640, 860])
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         self.setCentralWidget(splitter)
         history = QDockWidget("History", self)
         history.setObjectName("historyDock")
@@ -211,6 +214,12 @@ class MainWindow(QMainWindow):
         self.problem_label.setStyleSheet("color: #b3261e;")
         self.statusBar().addWidget(self.problem_label, 1)
         self.editor.problem.connect(self.problem_label.setText)
+
+    def share_width(self, width: int) -> None:
+        """The editor gets the width its forms need (units and range buttons in view), up to
+        EDITOR_SHARE of the window; the results get the rest, and any later widening."""
+        editor = min(EDITOR_WIDTH, int(width * EDITOR_SHARE))
+        self.splitter.setSizes([editor, max(width - editor, 1)])
 
     # -- public API for the simulation side ----------------------------------------------------
 
