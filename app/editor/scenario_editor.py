@@ -72,10 +72,6 @@ class ScenarioEditor(QWidget):
     def section_titles(self) -> list[str]:
         return [title for title, _blocks in TABS]
 
-    def show_section(self, title: str) -> None:
-        """Bring the page titled `title` to the front."""
-        self.nav.setCurrentRow(self.section_titles().index(title))
-
     def _tab(self, blocks: list[Block | TableBlock]) -> QScrollArea:
         page = QWidget()
         layout = QVBoxLayout(page)
