@@ -177,8 +177,9 @@ class RunController(QObject):
         if job is self.full:
             self._end_full()
             self.dashboard.show_result(result, job.scenario)
+            runs = f" ({job.runs} runs: inputs drawn, then at their centres)" if job.split else ""
             self.window.statusBar().showMessage(
-                f"Run finished: {result.replications} replications in {job.elapsed():.1f} s",
+                f"Run finished: {result.replications} replications{runs} in {job.elapsed():.1f} s",
                 10_000,
             )
             self.full_finished.emit(result)
