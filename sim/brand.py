@@ -31,7 +31,7 @@ def hill(x: np.ndarray | float, shape: float, half_saturation: float) -> np.ndar
 
 
 def awareness_by_week(
-    weekly_spend: float,
+    weekly_spend: np.ndarray | float,
     prior_weekly_spend: float,
     theta: float,
     shape: float,
@@ -42,13 +42,15 @@ def awareness_by_week(
 ) -> np.ndarray:
     """Awareness in [0, 1) as it acts on demand in each simulated week (after the lag).
 
+    `weekly_spend` is one number or the spend of each simulated week (a budget calendar).
     Adstock starts at the steady state of the prior spend level, so a company with an existing
     brand starts with its awareness; the lag shifts when a change in spend starts to show.
     """
     if not saturation:
         return np.zeros(weeks)
     initial = prior_weekly_spend / (1.0 - theta)
-    spend = np.full(weeks + lag_weeks, weekly_spend, dtype=float)
+    spend = np.empty(weeks + lag_weeks, dtype=float)
     spend[:lag_weeks] = prior_weekly_spend
+    spend[lag_weeks:] = np.broadcast_to(np.asarray(weekly_spend, dtype=float), (weeks,))
     adstock = geometric_adstock(spend, theta, initial=initial)
     return hill(adstock, shape, half_saturation)[:weeks]

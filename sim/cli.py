@@ -23,7 +23,7 @@ import sim
 from sim import cli_run
 from sim.errors import ScenarioError
 from sim.files import read_scenario
-from sim.limits import check_size
+from sim.limits import check_runnable
 from sim.metrics import METRICS
 from sim.scenario import Scenario
 
@@ -52,7 +52,7 @@ def _validate(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             scenario = read_scenario(file).scenario
-            check_size(scenario)
+            check_runnable(scenario)
         except ScenarioError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = EXIT_USER_ERROR

@@ -16,12 +16,15 @@ HOURS_PER_DAY = 24.0
 HOURS_PER_WEEK = 168.0
 
 
-def arrival_profile(start_weekday: int) -> np.ndarray:
+def arrival_profile(start_weekday: int, pattern: str = "business_week") -> np.ndarray:
     """Relative arrival weight of each hour of a simulated week (hour 0 = start date, 00:00).
 
-    Web inquiries peak in working hours on weekdays, tail off in the evening and are rare at
-    night and at weekends (about a third of the weekday level).
+    business_week: web inquiries peak in working hours on weekdays, tail off in the evening and
+    are rare at night and at weekends (about a third of the weekday level). flat: every hour
+    alike (a 24/7 flow).
     """
+    if pattern == "flat":
+        return np.full(168, 1.0 / 168)
     day_shape = np.full(24, 0.08)
     day_shape[6:8] = 0.35
     day_shape[8:18] = 1.0

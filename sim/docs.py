@@ -15,7 +15,9 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim.distributions import DISTRIBUTION_TYPES
-from sim.files import MAX_FILE_BYTES, _child_type, _ListOf, _value_item
+from sim.files import MAX_FILE_BYTES
+from sim.files.fields import ListOf, child_type
+from sim.files.items import value_item
 from sim.limits import MAX_LEADS_PER_REPLICATION
 from sim.ranges import range_of
 from sim.scenario import SCHEMA_VERSION, Scenario, Target
@@ -54,7 +56,8 @@ rewritten, so a changed setting is a one-line diff.
   [Uncertain values](#uncertain-values)); each run draws them once per replication. Every value
   a distribution can draw must lie in the setting's allowed range.
 - `funnel-lab validate FILE` lists every problem in a file at once, by path such as
-  `channels[2].base_cpl`. `funnel-lab schema` prints the same information as a JSON Schema.
+  `channels["Paid social"].base_cpl` (a channel is named by its `name`). `funnel-lab schema`
+  prints the same information as a JSON Schema.
 - Files over {MAX_FILE_BYTES // (1024 * 1024)} MB, binary files and empty files are refused.
 - A scenario that would simulate more than {MAX_LEADS_PER_REPLICATION:,} leads in one
   replication is refused before running; the estimate takes uncertain volumes at their 99th
@@ -67,11 +70,11 @@ def scenario_format_markdown() -> str:
     parts = [INTRO, _top_level_section()]
     nested: dict[type[BaseModel], list[str]] = {}
     for name, info in Scenario.model_fields.items():
-        kind = _child_type(info.annotation)
+        kind = child_type(info.annotation)
         if kind is None:
             continue
-        model = kind.item if isinstance(kind, _ListOf) else kind
-        header = f"[[{name}]]" if isinstance(kind, _ListOf) else f"[{name}]"
+        model = kind.item if isinstance(kind, ListOf) else kind
+        header = f"[[{name}]]" if isinstance(kind, ListOf) else f"[{name}]"
         parts.append(_model_section(f"`{header}`", model, nested, name))
     for model, places in nested.items():
         title = "Inline tables " + ", ".join(f"`{place}`" for place in places)
@@ -84,7 +87,7 @@ def _top_level_section() -> str:
     rows = [
         _row(Scenario, name, info)
         for name, info in Scenario.model_fields.items()
-        if _child_type(info.annotation) is None
+        if child_type(info.annotation) is None
     ]
     lines = ["## Top level", "", "Keys before the first `[section]`.", "", *_table(rows), ""]
     return "\n".join(lines)
@@ -103,7 +106,7 @@ def _model_section(
         lines += ["Written as `key = { ... }`; keys left out take the defaults below.", ""]
     rows = []
     for name, info in model.model_fields.items():
-        kind = _child_type(info.annotation)
+        kind = child_type(info.annotation)
         if isinstance(kind, type):
             nested.setdefault(kind, []).append(f"{prefix}.{name}" if prefix else name)
         rows.append(_row(model, name, info))
@@ -138,8 +141,8 @@ def _row(model: type[BaseModel], name: str, info: Any) -> list[str]:
 
 
 def _docstring_of(info: Any) -> str:
-    kind = _child_type(info.annotation)
-    model = kind.item if isinstance(kind, _ListOf) else kind
+    kind = child_type(info.annotation)
+    model = kind.item if isinstance(kind, ListOf) else kind
     return _docstring(model) if model else ""
 
 
@@ -149,7 +152,7 @@ def _default(info: Any) -> str:
     value = info.get_default(call_default_factory=True)
     if isinstance(value, list):
         return f"{len(value)} entries" if value else "none"
-    return f"`{_value_item(value).as_string()}`"
+    return f"`{value_item(value).as_string()}`"
 
 
 def _allowed(info: Any) -> str:
@@ -171,8 +174,8 @@ def _allowed(info: Any) -> str:
         low = getattr(lengths.get("MinLen"), "min_length", 0)
         high = getattr(lengths.get("MaxLen"), "max_length", None)
         return f"text, {low} to {high} characters" if high else "text"
-    kind = _child_type(annotation)
-    if isinstance(kind, _ListOf):
+    kind = child_type(annotation)
+    if isinstance(kind, ListOf):
         low = getattr(lengths.get("MinLen"), "min_length", 0)
         high = getattr(lengths.get("MaxLen"), "max_length", None)
         return f"{low} to {high} entries" if high else f"at least {low} entries"
@@ -202,7 +205,7 @@ def _distributions_section() -> str:
         form = dist.model_fields["dist"].default
         key, params = DISTRIBUTION_EXAMPLES[form]
         example = tomlkit.document()
-        example.add(key, _value_item(dist(**params)))
+        example.add(key, value_item(dist(**params)))
         fields = [
             f"`{name}`" + ("" if info.is_required() else " (optional)")
             for name, info in dist.model_fields.items()

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, located by its field path (e.g. channels[2].base_cpl)."""
+    """One thing wrong with the input, located by its field path (see sim.paths), e.g.
+    `channels["Paid social"].base_cpl`."""
 
     path: str
     message: str

@@ -51,10 +51,9 @@ from sim.brand import awareness_by_week
 from sim.clock import HOURS_PER_WEEK, DutySchedule, arrival_profile
 from sim.metrics import METRICS, SERIES
 from sim.model import engagement
-from sim.model.arrivals import ChannelPlan, draw_leads
+from sim.model.arrivals import Cells, ChannelPlan, budget_calendar, draw_leads
 from sim.model.codes import Source
-from sim.model.deals import MAX_WIN_PROBABILITY, base_win_probability
-from sim.model.sales import contact_multiplier
+from sim.model.decisions import MAX_WIN_PROBABILITY, base_win_probability, contact_multiplier
 from sim.results import period_weeks
 from sim.scenario import Scenario
 from sim.uncertain import centralize
@@ -129,6 +128,7 @@ class _Sample:
     budget: np.ndarray
     authority: np.ndarray
     touches: engagement.Touches
+    table: engagement.MqlTable
     touch_key: np.ndarray  # lead * _KEY_SCALE + time: globally sorted, for "next touch after t"
     per_channel: int
 
@@ -165,28 +165,27 @@ def _sample(s: Scenario, level: float, per_channel: int | None = None) -> _Sampl
     if key in _SAMPLES:
         _SAMPLES.move_to_end(key)
         return _SAMPLES[key]
-    rng = np.random.default_rng(SAMPLE_SEED)
     plan = ChannelPlan.build(s)
     n_ch = len(s.channels)
     counts = np.full((1, n_ch), per_channel)
-    profile = arrival_profile(s.start_date.weekday())
-    new = draw_leads(s, plan, counts, 0, np.ones(n_ch), profile, rng)
-    fit_points = engagement.observed_fit_points(s, new.fit, rng)
+    profile = arrival_profile(s.start_date.weekday(), s.simulation.arrival_pattern)
+    cells = Cells.build(SAMPLE_SEED, plan.names, 1)
+    new = draw_leads(s, plan, cells, counts, 0, profile)
     horizon = s.simulation.weeks * HOURS_PER_WEEK
-    touches = engagement.build_touches(
-        s, new, np.full(len(new), level), np.ones(n_ch), n_ch, horizon, profile, rng
-    )
+    touches = engagement.build_touches(s, new, np.full(len(new), level), horizon, profile)
+    table = engagement.mql_table(engagement.ScoringRule.build(s), touches, new.fit_points)
     sample = _Sample(
         channel=new.channel.astype(np.int64),
         created=new.created,
         junk=new.junk_type > 0,
         fit=new.fit,
-        fit_points=fit_points,
+        fit_points=new.fit_points,
         onset=new.onset,
         window_end=new.window_end,
         budget=new.budget,
         authority=new.authority,
         touches=touches,
+        table=table,
         touch_key=touches.lead * _KEY_SCALE + touches.time,
         per_channel=per_channel,
     )
@@ -257,7 +256,8 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
     """Follow every virtual lead's MQL visits in expectation; return weighted events."""
     rule = engagement.ScoringRule.build(s)
     horizon = s.simulation.weeks * HOURS_PER_WEEK
-    mql_time, _ = engagement.first_mql(rule, smp.touches, smp.fit_points, smp.created)
+    first = smp.table.cross[smp.touches.offset[:-1]]
+    mql_time = np.where(first >= 0, smp.touches.time[np.maximum(first, 0)], np.inf)
     lead = np.nonzero(mql_time < horizon)[0]
     t = mql_time[lead]
     w = np.ones(len(lead))
@@ -307,7 +307,7 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
 
         followed = mix_v.sum(axis=1)
         a1 = schedule.next_on_duty(t_h)
-        wait1 = a1 - t_h
+        wait1 = a1 - t  # speed to lead counts from the MQL moment
         ev.add("ignored", lead, a1 + sales.glance_hours, w * (1 - followed))
         glance = w * (1 - followed) * sales.glance_hours
         ev.add("sdr_mql_hours", lead, a1, glance)
@@ -323,7 +323,7 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         a_k = a1
         for k in range(a_max):
             responsive = (smp.onset[lead] <= a_k) & (a_k < smp.window_end[lead])
-            p = sales.contact_rate * contact_multiplier(sales, a_k - t_h)
+            p = sales.contact_rate * contact_multiplier(sales, a_k - t)
             p = p * np.where(responsive, 1.0, sales.contact_rate_not_in_market)
             tried = at_least[:, k] * alive
             hours = w * tried * (sales.attempt_hours + p * sales.discovery_hours)
@@ -331,19 +331,22 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
             ev.add("sdr_junk_hours", lead, a_k, hours * junk)
             contact = tried * p
             done = a_k + sales.attempt_hours + sales.discovery_hours
-            good = ~junk & ~poor
-            ev.add("sal", lead, done, w * contact * good)
+            good = ~junk
+            ev.add("sal", lead, done, (w - ws) * contact * good)
+            ev.add("sal_acceptances", lead, done, w * contact * good)
             ev.add("cohort_sal", lead, done, (w - ws) * contact * good)
             in_mkt = (smp.onset[lead] <= done) & (done < smp.window_end[lead])
             budget, authority = smp.budget[lead], smp.authority[lead]
             ok = good.copy()
+            if d.sql_requires_need:
+                ok &= ~poor
             if d.sql_requires_budget:
                 ok &= budget
             if d.sql_requires_authority:
                 ok &= authority
             if d.sql_requires_timing:
                 ok &= in_mkt
-            missing = (~budget).astype(int) + (~authority)
+            missing = (~budget).astype(int) + (~authority) + poor
             p0 = base_win_probability(deals, smp.fit[lead], in_mkt, missing)
             p0 = np.minimum(p0 * brand, MAX_WIN_PROBABILITY) / brand
             amount = deals.deal_size * np.exp(deals.fit_size_effect * (smp.fit[lead] - 0.5))
@@ -354,7 +357,8 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
             sql.weight.append(wq[sel])
             sql.p0.append(p0[sel])
             sql.amount.append(amount[sel] * size_factor)
-            branches.append((done, w * contact * good * ~ok, w * contact * good * ~ok))
+            not_now = good & ~ok & ~(poor & d.sql_requires_need)  # no need is for good
+            branches.append((done, w * contact * not_now, w * contact * not_now))
             alive = alive * (1 - p)
             gave_up = mix_v[:, k] * alive  # made exactly k+1 attempts, none reached
             branches.append((a_k + sales.attempt_hours, w * gave_up, ws * gave_up))
@@ -392,21 +396,8 @@ def _recycle(
     if not len(b_lead):
         empty = np.zeros(0)
         return empty.astype(np.int64), empty, empty, empty
-    uniq, inverse = np.unique(start, return_inverse=True)
-    u_end = tt.offset[tt.lead[uniq] + 1]
-    lengths = u_end - uniq
-    offset = np.concatenate(([0], np.cumsum(lengths)))
-    idx = np.repeat(uniq - offset[:-1], lengths) + np.arange(offset[-1])
-    sub = engagement.Touches(
-        time=tt.time[idx],
-        kind=tt.kind[idx],
-        channel=tt.channel[idx],
-        lead=np.repeat(np.arange(len(uniq)), lengths),
-        offset=offset,
-    )
-    u_lead = tt.lead[uniq]
-    nxt, _ = engagement.first_mql(rule, sub, smp.fit_points[u_lead], tt.time[uniq] - 1e-9)
-    when = nxt[inverse]
+    cross = smp.table.cross[start]
+    when = np.where(cross >= 0, tt.time[np.maximum(cross, 0)], np.inf)
     ok = when < horizon
     key = b_lead[ok] * _KEY_SCALE + when[ok]
     merged, inv = np.unique(key, return_inverse=True)
@@ -430,8 +421,9 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
     """Expected weekly series, once per batch of virtual leads (batch means give the error)."""
     W = s.simulation.weeks
     b = s.brand
+    brand_spend = budget_calendar(s)[1]
     aw = awareness_by_week(
-        b.weekly_spend,
+        brand_spend,
         b.prior_weekly_spend,
         b.adstock_theta,
         b.hill_shape,
@@ -656,14 +648,11 @@ def _fixed_series(
     marketing = plan.source == Source.MARKETING
     out["marketing_leads"] = leads[:, marketing].sum(axis=1)
     out["cohort_leads"] = out["marketing_leads"].copy()
-    organic_cost = (leads * np.where(plan.is_budget, 0.0, plan.base_cpl)).sum(axis=1)
-    out["spend_media"] = plan.budget.sum() + organic_cost
+    out["spend_referral"] = (leads * np.where(plan.is_budget, 0.0, plan.base_cpl)).sum(axis=1)
+    out["spend_media"] = plan.budget[:, plan.is_budget].sum(axis=1)
     out["paid_leads"] = leads[:, plan.is_budget].sum(axis=1)
-    cpl = plan.cpl(aw, s.brand.cpl_reduction)[:, plan.is_budget]
-    budgets = plan.budget[plan.is_budget]
-    out["cpl"] = (cpl * budgets).sum(axis=1) / max(budgets.sum(), 1e-9)
-    out["spend_brand"] = np.full(W, s.brand.weekly_spend)
-    out["spend_nurture"] = np.full(W, s.nurture.weekly_cost)
+    out["spend_brand"] = budget_calendar(s)[1]
+    out["spend_nurture"] = np.full(W, s.nurture.weekly_cost)  # per-touch cost: see _nurture_cost
     out.setdefault("spend_review", np.zeros(W))
     sales = s.sales
     out["sales_cost"] = np.full(W, (sales.sdr_count + sales.ae_count) * sales.rep_cost_per_week)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
 
 SeriesKind = Literal["flow", "level", "cohort"]
 
@@ -27,142 +29,240 @@ class Series:
     description: str
 
 
+_SOURCES = ("marketing", "sales", "partner")
+_SOURCE_TEXT = {
+    "marketing": "marketing-sourced (leads a marketing channel created)",
+    "sales": "sales-sourced (outbound prospecting)",
+    "partner": "partner-sourced (partner and referral leads)",
+}
+
+
+def _by_source(name: str, kind: SeriesKind, unit: str, what: str) -> list[Series]:
+    return [
+        Series(f"{name}_{src}", kind, unit, f"{what}, {_SOURCE_TEXT[src]}.") for src in _SOURCES
+    ]
+
+
 _SERIES = [
     Series("leads", "flow", "leads", "Inbound leads created (marketing and partner channels)."),
     Series("marketing_leads", "flow", "leads", "Leads created by marketing channels."),
-    Series("mql", "flow", "MQLs", "Leads becoming an MQL for the first time."),
-    Series("mql_handoffs", "flow", "MQLs", "MQLs handed to sales, re-MQLs included."),
+    Series("mql", "flow", "MQLs", "Leads becoming an MQL for the first time (each lead once)."),
+    Series("mql_handoffs", "flow", "MQLs", "MQL hand-offs to sales, re-MQLs included."),
     Series("review_stopped", "flow", "MQLs", "MQLs the review step stopped before hand-off."),
-    Series("sal", "flow", "SALs", "MQLs accepted by sales."),
-    Series("sql", "flow", "SQLs", "Sales-qualified leads (BANT), sales-sourced included."),
-    Series("opportunities", "flow", "opportunities", "Opportunities opened by AEs."),
+    Series("reviewer_hours", "flow", "hours", "Reviewer hours spent checking MQLs."),
+    Series("review_wait_hours", "flow", "hours", "Summed MQL-to-hand-off delays of reviews."),
+    Series("reviewed", "flow", "MQLs", "MQLs the review step finished."),
+    Series("sal", "flow", "SALs", "Leads sales accepted for the first time (each lead once)."),
+    Series("sal_acceptances", "flow", "SALs", "Acceptances by sales, re-MQLs included."),
+    Series("sql", "flow", "SQLs", "Sales-qualified leads (BANT), every source."),
+    *_by_source("sql", "flow", "SQLs", "SQLs"),
+    Series("sql_cold", "flow", "SQLs", "SQLs that went cold waiting for an AE (lost)."),
+    Series("opportunities", "flow", "opportunities", "SQLs an AE took up (opportunities)."),
+    *_by_source("opportunities", "flow", "opportunities", "Opportunities"),
     Series("won", "flow", "deals", "Deals won."),
-    Series("lost", "flow", "deals", "Deals lost."),
+    *_by_source("won", "flow", "deals", "Deals won"),
+    Series("lost", "flow", "deals", "Deals lost after an AE worked them."),
     Series("revenue", "flow", "currency", "Revenue of deals won."),
-    Series("pipeline", "flow", "currency", "Value of opportunities opened."),
-    Series("revenue_marketing", "flow", "currency", "Revenue of marketing-sourced deals."),
-    Series("revenue_sales", "flow", "currency", "Revenue of sales-sourced (outbound) deals."),
-    Series("revenue_partner", "flow", "currency", "Revenue of partner-sourced deals."),
+    *_by_source("revenue", "flow", "currency", "Revenue"),
     Series("revenue_influenced", "flow", "currency", "Revenue with any marketing touch."),
-    Series("pipeline_marketing", "flow", "currency", "Pipeline of marketing-sourced deals."),
-    Series("pipeline_sales", "flow", "currency", "Pipeline of sales-sourced deals."),
+    Series("pipeline", "flow", "currency", "Value of opportunities opened."),
+    *_by_source("pipeline", "flow", "currency", "Pipeline"),
     Series("cycle_days", "flow", "days", "Summed opportunity-to-close days of deals closed."),
     Series("mql_age_days", "flow", "days", "Summed lead-to-first-MQL days of new MQLs."),
     Series("sql_wait_days", "flow", "days", "Summed days SQLs waited for an AE, at opening."),
-    Series("spend_media", "flow", "currency", "Spend on lead-generating channels."),
-    Series("paid_leads", "flow", "leads", "Leads bought by budget channels."),
+    Series("spend_media", "flow", "currency", "Spend on paid lead-generating channels."),
+    Series("spend_referral", "flow", "currency", "Fees per lead of organic and partner channels."),
+    Series("paid_leads", "flow", "leads", "Leads bought by paid (budget) channels."),
     Series("spend_brand", "flow", "currency", "Brand spend."),
-    Series("spend_nurture", "flow", "currency", "Nurture programme cost."),
+    Series("spend_nurture", "flow", "currency", "Nurture cost: the programme plus each touch."),
+    Series("nurture_touches", "flow", "touches", "Nurture touches sent to leads in nurture."),
     Series("spend_review", "flow", "currency", "Cost of the review step."),
     Series("sales_cost", "flow", "currency", "Loaded cost of SDRs and AEs."),
     Series("first_attempts", "flow", "MQLs", "MQL hand-offs that got a first contact attempt."),
-    Series("wait_hours", "flow", "hours", "Summed hand-off-to-first-attempt waits."),
-    Series("within_sla", "flow", "MQLs", "First attempts made within the SLA."),
-    Series("within_hour", "flow", "MQLs", "First attempts made within an hour."),
+    Series("wait_hours", "flow", "hours", "Summed MQL-to-first-attempt waits (speed to lead)."),
+    Series("within_sla", "flow", "MQLs", "First attempts made within the SLA of the MQL."),
+    Series("within_hour", "flow", "MQLs", "First attempts made within an hour of the MQL."),
     Series("ignored", "flow", "MQLs", "MQL hand-offs sales never followed up."),
     Series("sdr_hours", "flow", "hours", "SDR hours on duty."),
     Series("sdr_mql_hours", "flow", "hours", "SDR hours spent working MQLs."),
     Series("sdr_junk_hours", "flow", "hours", "SDR hours spent on MQLs that proved junk."),
+    Series("sdr_meeting_hours", "flow", "hours", "SDR hours in discovery calls with real leads."),
+    Series("sdr_idle_hours", "flow", "hours", "SDR hours idle: prospecting paused by the backlog."),
     Series("ae_hours", "flow", "hours", "AE hours on duty."),
     Series("ae_opportunity_hours", "flow", "hours", "AE hours spent on open opportunities."),
     Series("outbound_hours", "flow", "hours", "SDR and AE hours spent prospecting."),
+    Series("accounts_worked", "flow", "accounts", "Target accounts prospecting reached fresh."),
     Series("trust", "level", "0..1", "Team-average trust in marketing's leads."),
     Series("trust_sd", "level", "0..1", "Spread (sd) of trust across reps."),
     Series("reps_convinced", "level", "share", "Share of reps whose trust is at least 0.5."),
     Series("awareness", "level", "0..1", "Brand awareness (after saturation, lagged)."),
-    Series("cpl", "level", "currency/lead", "Average CPL of budget channels this week."),
     Series("mql_queue", "level", "MQLs", "MQLs waiting for a rep at week end."),
     Series("sql_queue", "level", "SQLs", "SQLs waiting for an AE at week end."),
-    Series("in_nurture", "level", "leads", "Leads in nurture at week end."),
-    Series("in_sales", "level", "leads", "Leads being worked by SDRs at week end."),
+    Series("in_nurture", "level", "leads", "Engaged leads in nurture at week end."),
+    Series("in_sales", "level", "leads", "MQLs with sales or in review at week end."),
     Series("in_opportunity", "level", "leads", "Open opportunities at week end."),
+    Series("accounts_available", "level", "accounts", "Target accounts not resting."),
     Series("cohort_leads", "cohort", "leads", "Marketing leads created (cohort)."),
     Series("cohort_mql", "cohort", "leads", "Of those, reached MQL."),
     Series("cohort_handed", "cohort", "leads", "Of those, handed to sales as MQL."),
     Series("cohort_sal", "cohort", "leads", "Of those, accepted by sales."),
     Series("cohort_sql", "cohort", "leads", "Of those, reached SQL."),
+    Series("cohort_opportunity", "cohort", "leads", "Of those, taken up by an AE."),
     Series("cohort_won", "cohort", "leads", "Of those, won."),
 ]
 SERIES: dict[str, Series] = {s.name: s for s in _SERIES}
 
-Totals = Mapping[str, float]
+Totals = Mapping[str, Any]
+Direction = Literal["higher", "lower", "neutral"]
 
 
-def ratio(num: float, den: float) -> float:
-    """num / den, NaN where the denominator is zero (no such events in the period)."""
+def ratio(num: Any, den: Any) -> Any:
+    """num / den, NaN where the denominator is zero (no such events in the period). Works on
+    numbers and on weekly arrays alike."""
+    if isinstance(num, np.ndarray) or isinstance(den, np.ndarray):
+        num, den = np.broadcast_arrays(np.asarray(num, float), np.asarray(den, float))
+        return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
     return num / den if den > 0 else math.nan
 
 
 @dataclass(frozen=True)
 class Metric:
+    """A number users read: how it is computed from a period's totals, its unit, which way is
+    better (higher, lower, or neutral: MQLs or utilisation have no verdict), and its bounds
+    (a confidence interval never leaves them)."""
+
     name: str
     label: str
     unit: str
     description: str
-    compute: Callable[[Totals], float]
-    higher_is_better: bool = True
-    aggregate: Literal["sum", "ratio", "mean"] = "sum"
+    compute: Callable[[Totals], Any]
+    direction: Direction = "higher"
+    bounds: tuple[float, float] = (-math.inf, math.inf)
 
 
-def _total(name: str) -> Callable[[Totals], float]:
+def _total(name: str) -> Callable[[Totals], Any]:
     return lambda t: t[name]
 
 
-def _ratio(num: str, den: str) -> Callable[[Totals], float]:
+def _ratio(num: str, den: str) -> Callable[[Totals], Any]:
     return lambda t: ratio(t[num], t[den])
 
 
-def _spend(t: Totals) -> float:
-    return t["spend_media"] + t["spend_brand"] + t["spend_nurture"] + t["spend_review"]
+def _spend(t: Totals) -> Any:
+    return (
+        t["spend_media"]
+        + t["spend_referral"]
+        + t["spend_brand"]
+        + t["spend_nurture"]
+        + t["spend_review"]
+    )
+
+
+COUNT = (0.0, math.inf)
+SHARE = (0.0, 1.0)
+
+
+def _count(name: str, label: str, unit: str, description: str, direction: Direction) -> Metric:
+    return Metric(name, label, unit, description, _total(name), direction, COUNT)
+
+
+def _share(name: str, label: str, num: str, den: str, description: str, direction: Direction):
+    return Metric(name, label, "share", description, _ratio(num, den), direction, SHARE)
+
+
+_SOURCE_LABEL = {"marketing": "marketing-sourced", "sales": "sales-sourced", "partner": "partner"}
+
+
+def _per_source(base: str, label: str, unit: str) -> list[Metric]:
+    return [
+        _count(
+            f"{base}_{src}",
+            f"{label}, {_SOURCE_LABEL[src]}",
+            unit,
+            SERIES[f"{base}_{src}"].description,
+            "higher",
+        )
+        for src in _SOURCES
+    ]
 
 
 _METRICS = [
-    Metric("leads", "Leads", "leads", "Inbound leads created.", _total("leads")),
-    Metric("mql", "MQLs", "MQLs", "First-time MQLs.", _total("mql")),
-    Metric("sal", "SALs", "SALs", "MQLs accepted by sales.", _total("sal")),
-    Metric("sql", "SQLs", "SQLs", "SQLs, sales-sourced included.", _total("sql")),
-    Metric(
-        "opportunities", "Opportunities", "opps", "Opportunities opened.", _total("opportunities")
+    _count("leads", "Leads", "leads", "Inbound leads created.", "neutral"),
+    _count("mql", "MQLs", "MQLs", "Leads that became an MQL (each lead once).", "neutral"),
+    _count(
+        "mql_handoffs",
+        "MQL hand-offs",
+        "MQLs",
+        "MQLs handed to sales, a lead again each time it is recycled and re-qualifies.",
+        "neutral",
     ),
-    Metric("won", "Won deals", "deals", "Deals won.", _total("won")),
-    Metric("revenue", "Revenue", "currency", "Revenue of deals won.", _total("revenue")),
-    Metric(
-        "pipeline", "Pipeline", "currency", "Value of opportunities opened.", _total("pipeline")
+    _count("sal", "SALs", "SALs", "Leads sales accepted (each lead once).", "higher"),
+    _count(
+        "sal_acceptances",
+        "SAL acceptances",
+        "SALs",
+        "Acceptances by sales, re-MQLs included.",
+        "higher",
     ),
+    _count("sql", "SQLs", "SQLs", "SQLs from every source (marketing, sales, partner).", "higher"),
+    *_per_source("sql", "SQLs", "SQLs"),
+    _count(
+        "sql_cold",
+        "SQLs gone cold",
+        "SQLs",
+        "SQLs lost because they waited too long for an AE.",
+        "lower",
+    ),
+    _count(
+        "opportunities",
+        "Opportunities",
+        "opps",
+        "SQLs an AE took up, every source.",
+        "higher",
+    ),
+    *_per_source("opportunities", "Opportunities", "opps"),
+    _count("won", "Won deals", "deals", "Deals won, every source.", "higher"),
+    *_per_source("won", "Won deals", "deals"),
+    _count("revenue", "Revenue", "currency", "Revenue of deals won, every source.", "higher"),
+    *_per_source("revenue", "Revenue", "currency"),
+    _count("pipeline", "Pipeline", "currency", "Value of opportunities opened.", "higher"),
+    *_per_source("pipeline", "Pipeline", "currency"),
     Metric(
         "spend",
         "Marketing spend",
         "currency",
-        "Media, brand, nurture and review spend.",
+        "Media, referral fees, brand, nurture and review spend.",
         _spend,
-        higher_is_better=False,
+        "lower",
+        COUNT,
     ),
     Metric(
         "cpl",
         "Cost per lead",
         "currency/lead",
-        "Media spend of budget channels per lead they bought.",
+        "Paid media spend per lead the paid channels bought (referral fees and organic leads "
+        "are not in it).",
         _ratio("spend_media", "paid_leads"),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
     Metric(
         "cost_per_mql",
         "Cost per MQL",
         "currency/MQL",
-        "Marketing spend per first-time MQL.",
+        "Marketing spend per lead that became an MQL.",
         lambda t: ratio(_spend(t), t["mql"]),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
     Metric(
         "cost_per_sql",
         "Cost per SQL",
         "currency/SQL",
-        "Marketing spend per SQL.",
+        "Marketing spend per SQL (every source).",
         lambda t: ratio(_spend(t), t["sql"]),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
     Metric(
         "cac",
@@ -170,146 +270,163 @@ _METRICS = [
         "currency/deal",
         "Customer acquisition cost: marketing spend plus sales cost per deal won.",
         lambda t: ratio(_spend(t) + t["sales_cost"], t["won"]),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
-    Metric(
+    _share(
         "rate_inquiry_to_mql",
         "Inquiry → MQL",
-        "share",
+        "cohort_mql",
+        "cohort_leads",
         "Marketing leads created in the period that ever became an MQL.",
-        _ratio("cohort_mql", "cohort_leads"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _share(
         "rate_mql_to_sal",
         "MQL → SAL",
-        "share",
+        "cohort_sal",
+        "cohort_handed",
         "MQLs handed over that sales accepted (ignored MQLs count as not accepted).",
-        _ratio("cohort_sal", "cohort_handed"),
-        aggregate="ratio",
+        "higher",
     ),
-    Metric(
+    _share(
         "rate_sal_to_sql",
         "SAL → SQL",
-        "share",
+        "cohort_sql",
+        "cohort_sal",
         "Accepted leads that met the agreed BANT definition.",
-        _ratio("cohort_sql", "cohort_sal"),
-        aggregate="ratio",
+        "higher",
     ),
-    Metric(
+    _share(
         "rate_sql_to_won",
         "SQL → won",
-        "share",
+        "cohort_won",
+        "cohort_sql",
         "Marketing SQLs that were won (by the end of the simulation).",
-        _ratio("cohort_won", "cohort_sql"),
-        aggregate="ratio",
+        "higher",
     ),
-    Metric(
+    _share(
         "rate_mql_to_won",
         "MQL → won",
-        "share",
+        "cohort_won",
+        "cohort_mql",
         "MQLs that became customers ('qualified leads that convert', 5-10%).",
-        _ratio("cohort_won", "cohort_mql"),
-        aggregate="ratio",
+        "higher",
     ),
-    Metric(
+    _share(
         "marketing_sourced_revenue_share",
-        "Marketing-sourced revenue",
-        "share",
+        "Marketing-sourced revenue share",
+        "revenue_marketing",
+        "revenue",
         "Revenue from deals whose lead a marketing channel created (realistic: 10-35%).",
-        _ratio("revenue_marketing", "revenue"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _share(
         "marketing_sourced_pipeline_share",
-        "Marketing-sourced pipeline",
-        "share",
+        "Marketing-sourced pipeline share",
+        "pipeline_marketing",
+        "pipeline",
         "Pipeline from marketing-created leads (the longer-term view).",
-        _ratio("pipeline_marketing", "pipeline"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _share(
         "sales_sourced_revenue_share",
-        "Sales-sourced revenue",
-        "share",
+        "Sales-sourced revenue share",
+        "revenue_sales",
+        "revenue",
         "Revenue from deals sales prospected itself.",
-        _ratio("revenue_sales", "revenue"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _share(
         "partner_sourced_revenue_share",
-        "Partner-sourced revenue",
-        "share",
+        "Partner-sourced revenue share",
+        "revenue_partner",
+        "revenue",
         "Revenue from partner and referral leads.",
-        _ratio("revenue_partner", "revenue"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _share(
         "marketing_influenced_revenue_share",
-        "Marketing-influenced revenue",
-        "share",
+        "Marketing-influenced revenue share",
+        "revenue_influenced",
+        "revenue",
         "Revenue from deals with any marketing touch (influence, not sourcing).",
-        _ratio("revenue_influenced", "revenue"),
-        aggregate="ratio",
+        "neutral",
     ),
     Metric(
         "speed_to_lead_hours",
         "Speed to lead",
         "hours",
-        "Mean time from hand-off to the first contact attempt (ignored MQLs excluded).",
+        "Mean time from the MQL moment (the lead raising its hand) to the first contact "
+        "attempt; ignored MQLs are not in it.",
         _ratio("wait_hours", "first_attempts"),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
-    Metric(
+    _share(
         "sla_compliance",
         "SLA compliance",
-        "share",
-        "MQL hand-offs with a first attempt within the agreed SLA (ignored ones breach it).",
-        _ratio("within_sla", "mql_handoffs"),
-        aggregate="ratio",
+        "within_sla",
+        "mql_handoffs",
+        "MQL hand-offs first attempted within the agreed SLA of the MQL moment (ignored ones "
+        "breach it).",
+        "higher",
     ),
-    Metric(
+    _share(
         "ignored_share",
         "MQLs ignored",
-        "share",
+        "ignored",
+        "mql_handoffs",
         "MQL hand-offs that no rep followed up ('crickets').",
-        _ratio("ignored", "mql_handoffs"),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
     ),
     Metric(
+        "review_wait_hours",
+        "Review delay",
+        "hours",
+        "Mean time from the MQL moment to the hand-off for reviewed MQLs (queue + turnaround).",
+        _ratio("review_wait_hours", "reviewed"),
+        "lower",
+        COUNT,
+    ),
+    _share(
         "sdr_utilisation",
         "SDR time on MQLs",
-        "share",
+        "sdr_mql_hours",
+        "sdr_hours",
         "Share of SDR hours on duty spent working MQLs.",
-        _ratio("sdr_mql_hours", "sdr_hours"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _share(
         "sdr_junk_share",
         "SDR time on junk",
-        "share",
+        "sdr_junk_hours",
+        "sdr_hours",
         "Share of SDR hours spent on MQLs that proved junk: time taken from prospecting.",
-        _ratio("sdr_junk_hours", "sdr_hours"),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
     ),
-    Metric(
+    _share(
+        "sdr_idle_share",
+        "SDR time idle",
+        "sdr_idle_hours",
+        "sdr_hours",
+        "Share of SDR hours idle because the AE backlog paused prospecting.",
+        "lower",
+    ),
+    _share(
         "ae_utilisation",
         "AE time on opportunities",
-        "share",
+        "ae_opportunity_hours",
+        "ae_hours",
         "Share of AE hours on duty spent on open opportunities.",
-        _ratio("ae_opportunity_hours", "ae_hours"),
-        aggregate="ratio",
+        "neutral",
     ),
-    Metric(
+    _count(
         "outbound_hours",
         "Prospecting hours",
         "hours",
         "SDR and AE hours spent on outbound prospecting.",
-        _total("outbound_hours"),
+        "neutral",
     ),
     Metric(
         "trust",
@@ -317,7 +434,8 @@ _METRICS = [
         "0..1",
         "Team-average trust in marketing's leads, averaged over the period.",
         _total("trust"),
-        aggregate="mean",
+        "higher",
+        SHARE,
     ),
     Metric(
         "trust_spread",
@@ -325,8 +443,8 @@ _METRICS = [
         "0..1",
         "Spread (sd) of trust across reps, averaged over the period.",
         _total("trust_sd"),
-        higher_is_better=False,
-        aggregate="mean",
+        "neutral",
+        SHARE,
     ),
     Metric(
         "reps_convinced",
@@ -334,7 +452,8 @@ _METRICS = [
         "share",
         "Share of reps who think MQLs are good (trust >= 0.5); 7% in surveys.",
         _total("reps_convinced"),
-        aggregate="mean",
+        "higher",
+        SHARE,
     ),
     Metric(
         "awareness",
@@ -342,7 +461,8 @@ _METRICS = [
         "0..1",
         "Brand awareness, averaged over the period.",
         _total("awareness"),
-        aggregate="mean",
+        "higher",
+        SHARE,
     ),
     Metric(
         "win_rate",
@@ -350,7 +470,8 @@ _METRICS = [
         "share",
         "Won / (won + lost) among deals closed in the period.",
         lambda t: ratio(t["won"], t["won"] + t["lost"]),
-        aggregate="ratio",
+        "higher",
+        SHARE,
     ),
     Metric(
         "cycle_days",
@@ -358,8 +479,8 @@ _METRICS = [
         "days",
         "Mean opportunity-to-close time of deals closed in the period.",
         lambda t: ratio(t["cycle_days"], t["won"] + t["lost"]),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
     Metric(
         "days_to_mql",
@@ -367,8 +488,8 @@ _METRICS = [
         "days",
         "Mean time in nurture from a lead's creation to its first MQL (time in stage).",
         _ratio("mql_age_days", "mql"),
-        higher_is_better=False,
-        aggregate="ratio",
+        "neutral",
+        COUNT,
     ),
     Metric(
         "sql_wait_days",
@@ -376,8 +497,8 @@ _METRICS = [
         "days",
         "Mean time an SQL waited for an AE before its opportunity opened (time in stage).",
         _ratio("sql_wait_days", "opportunities"),
-        higher_is_better=False,
-        aggregate="ratio",
+        "lower",
+        COUNT,
     ),
     Metric(
         "deal_size",
@@ -385,7 +506,8 @@ _METRICS = [
         "currency",
         "Mean revenue per deal won.",
         _ratio("revenue", "won"),
-        aggregate="ratio",
+        "higher",
+        COUNT,
     ),
 ]
 METRICS: dict[str, Metric] = {m.name: m for m in _METRICS}
@@ -401,6 +523,7 @@ HEADLINE = (
     "revenue",
     "pipeline",
     "spend",
+    "cpl",
     "cac",
     "rate_inquiry_to_mql",
     "rate_mql_to_sal",
@@ -413,3 +536,7 @@ HEADLINE = (
     "sla_compliance",
     "trust",
 )
+
+# Weekly bands of these metrics are computed from each week's totals by the registry itself, so
+# a chart's weekly line and the period's figure share one definition.
+WEEKLY_METRICS = ("cpl",)

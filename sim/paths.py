@@ -6,8 +6,9 @@ CSV/JSON keys, messages, `--set` and `diff` all use this form. On input, a 0-bas
 (`channels[1].base_cpl`) is accepted too; a list whose items carry no name (budget changes) is
 always addressed by position.
 
-Paths work on plain data (a scenario's `model_dump()`), where a named item is a dict with a
-string "name".
+Paths read plain data (a scenario's `model_dump()`, where a named item is a dict with a string
+"name") and the models themselves (a field is an attribute listed in `model_fields`); `assign`
+edits plain data only, since models are frozen.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def format_path(parts: Iterable[Part], data: Any = None) -> str:
             node = node[part] if _has_index(node, part) else None
         else:
             out += f".{part}" if out else part
-            node = node.get(part) if isinstance(node, dict) else None
+            node = _child(node, part)
     return out
 
 
@@ -119,18 +120,20 @@ def to_indices(parts: Iterable[Part], data: Any) -> tuple[str | int, ...]:
             out.append(index)
             node = node[index]
         else:
-            if not isinstance(node, dict) or part not in node:
-                raise PathError(_unknown_field(done, part, node))
+            fields = _field_names(node)
+            if fields is None or part not in fields:
+                raise PathError(_unknown_field(done, part, fields))
             out.append(part)
-            node = node[part]
+            node = _child(node, part)
         done.append(part)
     return tuple(out)
 
 
 def get(data: Any, parts: Iterable[Part]) -> Any:
+    """The value at the path, in plain data or in a model; PathError if it points at nothing."""
     node = data
     for part in to_indices(parts, data):
-        node = node[part]
+        node = node[part] if isinstance(part, int) else _child(node, part)
     return node
 
 
@@ -155,24 +158,40 @@ def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _field_names(node: Any) -> list[str] | None:
+    """The keys of plain data or the fields of a model; None for a value that has no fields."""
+    if isinstance(node, dict):
+        return list(node)
+    fields = getattr(type(node), "model_fields", None)
+    return list(fields) if isinstance(fields, dict) else None
+
+
+def _child(node: Any, field: str) -> Any:
+    """A field of plain data or of a model, or None if there is no such field."""
+    if isinstance(node, dict):
+        return node.get(field)
+    return getattr(node, field) if field in (_field_names(node) or ()) else None
+
+
 def _has_index(node: Any, index: int) -> bool:
     return isinstance(node, list) and -len(node) <= index < len(node)
 
 
 def _item_name(node: Any, index: int) -> str | None:
+    """The name that addresses item `index`; None when it has none or shares it with another."""
     if not _has_index(node, index):
         return None
-    item = node[index]
-    name = item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
-    if not isinstance(name, str):
+    name = _item_name_plain(node[index])
+    if name is None:
         return None
     names = [_item_name_plain(x) for x in node]
     return name if names.count(name) == 1 else None  # a repeated name cannot address an item
 
 
 def _item_name_plain(item: Any) -> str | None:
-    name = item.get("name") if isinstance(item, dict) else getattr(item, "name", None)
-    return name if isinstance(name, str) else None
+    """An item's own name: a non-empty text "name" (an empty one could not be read back)."""
+    name = _child(item, "name")
+    return name if isinstance(name, str) and name else None
 
 
 def _find_named(node: Any, name: str) -> Any:
@@ -200,11 +219,11 @@ def _index_of(node: list[Any], part: Name | int, done: list[Part]) -> int:
     raise PathError(f"{where} has no item named {_quote(part.value)}{hint} (names: {listed})")
 
 
-def _unknown_field(done: list[Part], part: str, node: Any) -> str:
+def _unknown_field(done: list[Part], part: str, fields: list[str] | None) -> str:
     where = format_path(done)
     prefix = f"{where}." if where else ""
-    if not isinstance(node, dict):
+    if fields is None:
         return f"{prefix}{part}: {where or 'this'} has no fields"
-    close = difflib.get_close_matches(part, list(node), n=1)
+    close = difflib.get_close_matches(part, fields, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"{prefix}{part}: no such field{hint}"

@@ -1,8 +1,16 @@
 """A pool of reps working a shared queue on the SimPy clock, within their duty hours.
 
-Arrivals and completions are SimPy `Timeout` callbacks over a deque (or a heap when the queue is
-worked by score): the fastest of the designs measured in PERFORMANCE.md. What a rep does with a
-job, and for how long, is decided by the owner through the `work` callback.
+Each rep is free from the moment its last piece of work ends (`free_at`). A job that arrives
+while a rep is free and on duty starts at once; otherwise it queues, and the pool schedules one
+wake-up for the moment the first rep frees up. So SimPy sees an event only when someone waits:
+a desk with spare capacity costs one event per job (its arrival), a busy one two. What a rep does
+with a job, and for how long, is decided by the owner's `work` callback, which also schedules
+whatever the work leads to (the pool only needs to know how long the rep is busy).
+
+Every job names its owner, as a CRM routes each lead to a rep: a free owner takes its own job,
+otherwise the next free rep after it in the team's order. No rep idles while a job waits (the
+pool is work-conserving, so with identical exponential reps it is an M/M/c queue, Erlang C), and
+which rep works a lead depends on the lead, not on the order of everything that happened before.
 """
 
 from __future__ import annotations
@@ -17,14 +25,14 @@ import simpy
 
 from sim.clock import DutySchedule
 
-# work(rep, job, now) -> (hours busy, called when done). `detour(rep, now)` may instead keep a
-# free rep busy elsewhere for some hours (e.g. prospecting) before it takes the next job.
-Work = Callable[[int, Any, float], tuple[float, Callable[[], None]]]
-Detour = Callable[[int, float], float | None]
+# work(rep, job, now) -> hours the rep is busy with it. detour(rep, job, now) -> hours a free rep
+# spends elsewhere (e.g. prospecting) instead of taking this job now, or None to take it.
+Work = Callable[[int, Any, float], float]
+Detour = Callable[[int, Any, float], float | None]
 
 
 class RepPool:
-    """n reps, one queue (FIFO or highest priority first), duty hours honoured."""
+    """n reps, one queue (FIFO or highest priority first), owners first, duty hours honoured."""
 
     def __init__(
         self,
@@ -36,73 +44,95 @@ class RepPool:
         by_priority: bool = False,
     ) -> None:
         self.env = env
+        self.n = n
         self.schedule = schedule
         self._work = work
         self._detour = detour
         self._by_priority = by_priority
-        self._fifo: deque[Any] = deque()
-        self._heap: list[tuple[float, int, Any]] = []
+        self._fifo: deque[tuple[Any, int]] = deque()
+        self._heap: list[tuple[float, int, Any, int]] = []
         self._seq = itertools.count()
-        self._jobs: deque[Any] | list[Any] = self._heap if by_priority else self._fifo
-        self.idle: deque[int] = deque(range(n))
-        # End of the shift in progress (inf: always on duty). Checking `now < _shift_end` is the
-        # hot path's duty test; shift-start events move it forward.
+        self.free_at = [0.0] * n
+        self._ends: list[tuple[float, int]] = []  # (free_at, rep) of busy reps, some stale
+        self._wake_at = float("inf")  # the pending wake-up, if any
+        # End of the shift in progress (inf: always on duty); shift-start events move it on.
         self._shift_end = float("inf")
         if not schedule.always:
             self._shift_end = self._current_shift_end(env.now)
             self._schedule_next_shift()
 
     def __len__(self) -> int:
-        return len(self._jobs)
+        return len(self._heap) if self._by_priority else len(self._fifo)
+
+    def busy(self) -> int:
+        """Reps still busy now (working a job or a detour)."""
+        now = self.env.now
+        return sum(1 for t in self.free_at if t > now)
+
+    def submit(self, job: Any, owner: int = 0, priority: float = 0.0) -> None:
+        """Queue a job for its owner (any rep if the owner is busy); start it if someone can."""
+        if self._by_priority:
+            heapq.heappush(self._heap, (-priority, next(self._seq), job, owner))
+        else:
+            self._fifo.append((job, owner))
+        self._dispatch()
+
+    def _peek(self) -> tuple[Any, int]:
+        if self._by_priority:
+            _, _, job, owner = self._heap[0]
+            return job, owner
+        return self._fifo[0]
+
+    def _pop(self) -> None:
+        if self._by_priority:
+            heapq.heappop(self._heap)
+        else:
+            self._fifo.popleft()
+
+    def _dispatch(self) -> None:
+        """While a job waits and a rep is free on duty: the job's owner, or the next free rep
+        after it, takes it (or goes prospecting first); then wake up when the next rep frees."""
+        now = self.env.now
+        if now >= self._shift_end:
+            return  # the next shift start dispatches
+        free_at, n = self.free_at, self.n
+        while len(self):
+            job, owner = self._peek()
+            rep = owner % n
+            for _ in range(n):
+                if free_at[rep] <= now:
+                    break
+                rep = rep + 1 if rep + 1 < n else 0
+            else:
+                break  # everyone is busy
+            hours = self._detour(rep, job, now) if self._detour is not None else None
+            if hours is None:
+                self._pop()
+                hours = self._work(rep, job, now)
+            free_at[rep] = now + hours
+            heapq.heappush(self._ends, (now + hours, rep))
+        if len(self):
+            self._wake_when_free(now)
+
+    def _wake_when_free(self, now: float) -> None:
+        ends, free_at = self._ends, self.free_at
+        while ends and (ends[0][0] != free_at[ends[0][1]] or ends[0][0] <= now):
+            heapq.heappop(ends)  # stale, or already free
+        if ends and ends[0][0] < min(self._wake_at, self._shift_end):
+            self._wake_at = ends[0][0]
+            timeout = self.env.timeout(self._wake_at - now)
+            timeout.callbacks.append(self._woken)
+
+    def _woken(self, _event: simpy.Event) -> None:
+        if self.env.now >= self._wake_at:
+            self._wake_at = float("inf")
+        self._dispatch()
 
     def _current_shift_end(self, t: float) -> float:
         if not self.schedule.on_duty(t):
             return -1.0
         day_start = t - (t % 24.0)
         return day_start + self.schedule.shift_start_hour + self.schedule.shift_hours
-
-    def on_duty(self) -> bool:
-        return self.env.now < self._shift_end
-
-    def submit(self, job: Any, priority: float = 0.0) -> None:
-        """Queue a job and start it at once if a rep is free and on duty."""
-        if self._by_priority:
-            heapq.heappush(self._heap, (-priority, next(self._seq), job))
-        else:
-            self._fifo.append(job)
-        self._dispatch()
-
-    def _pop(self) -> Any:
-        return heapq.heappop(self._heap)[2] if self._by_priority else self._fifo.popleft()
-
-    def _dispatch(self) -> None:
-        if self.env.now >= self._shift_end:
-            return
-        idle, jobs = self.idle, self._jobs
-        while idle and jobs:
-            self._start(idle.popleft())
-
-    def _start(self, rep: int) -> None:
-        now = self.env.now
-        if self._detour is not None:
-            hours = self._detour(rep, now)
-            if hours is not None:
-                self._after(hours, rep, None)
-                return
-        hours, done = self._work(rep, self._pop(), now)
-        self._after(hours, rep, done)
-
-    def _after(self, hours: float, rep: int, done: Callable[[], None] | None) -> None:
-        timeout = self.env.timeout(hours)
-        timeout.callbacks.append(lambda _e: self._finish(rep, done))
-
-    def _finish(self, rep: int, done: Callable[[], None] | None) -> None:
-        if done is not None:
-            done()
-        if self._jobs and self.env.now < self._shift_end:
-            self._start(rep)
-        else:
-            self.idle.append(rep)
 
     def _schedule_next_shift(self) -> None:
         delay = self.schedule.next_shift_start(self.env.now) - self.env.now
@@ -111,5 +141,6 @@ class RepPool:
 
     def _shift_starts(self, _event: simpy.Event) -> None:
         self._shift_end = self.env.now + self.schedule.shift_hours
+        self._wake_at = float("inf")  # wake-ups past the last shift's end were never scheduled
         self._dispatch()
         self._schedule_next_shift()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.metrics import HEADLINE, METRICS, SERIES
+from sim.metrics import COUNT, HEADLINE, METRICS, SERIES, WEEKLY_METRICS
 from sim.model.codes import LOSS_REASONS, REASONS
 from sim.model.recorder import ATTRIBUTION_MODELS, SPEED_BINS, ReplicationRecord
 from sim.scenario import Scenario, Target
@@ -42,7 +43,11 @@ class Summary:
     n: int
 
     @classmethod
-    def of(cls, values: np.ndarray | list[float]) -> Summary:
+    def of(
+        cls, values: np.ndarray | list[float], bounds: tuple[float, float] = (-math.inf, math.inf)
+    ) -> Summary:
+        """The summary of finite values; the interval of a bounded metric (a share, a count)
+        stays inside its bounds."""
         x = np.asarray(values, dtype=float)
         x = x[np.isfinite(x)]
         if len(x) == 0:
@@ -52,7 +57,8 @@ class Summary:
         sd = float(x.std(ddof=1)) if len(x) > 1 else 0.0
         half = 1.96 * sd / math.sqrt(len(x))
         p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
-        return cls(mean, sd, p5, p50, p95, mean - half, mean + half, len(x))
+        low, high = bounds
+        return cls(mean, sd, p5, p50, p95, max(mean - half, low), min(mean + half, high), len(x))
 
 
 @dataclass(frozen=True)
@@ -231,13 +237,11 @@ def aggregate(
     """Combine replications (in replication order) into a RunResult."""
     window = period_weeks(scenario, "horizon")
     per_rep = [metric_values(r.weekly, window) for r in records]
-    summary = {name: Summary.of([row[name] for row in per_rep]) for name in METRICS}
-    weekly = {}
-    for name in SERIES:
-        stack = np.vstack([r.weekly[name] for r in records])
-        weekly[name] = WeeklyBand(
-            stack.mean(axis=0), np.percentile(stack, 5, axis=0), np.percentile(stack, 95, axis=0)
-        )
+    summary = summarize_metrics(per_rep)
+    weekly = {name: _band(np.vstack([r.weekly[name] for r in records])) for name in SERIES}
+    for name in WEEKLY_METRICS:
+        compute = METRICS[name].compute
+        weekly[name] = _band(np.vstack([compute(r.weekly) for r in records]))
     channels = records[0].channel_names
     inputs = {p: [r.inputs[p] for r in records] for p in records[0].inputs}
     result = RunResult(
@@ -279,6 +283,30 @@ def aggregate(
     return result
 
 
+def summarize_metrics(per_replication: list[dict[str, float]]) -> dict[str, Summary]:
+    """Each metric's summary over replications (the cards, the table and the JSON read it)."""
+    return {
+        name: Summary.of([row[name] for row in per_replication], METRICS[name].bounds)
+        for name in METRICS
+    }
+
+
+def _band(stack: np.ndarray) -> WeeklyBand:
+    """Mean and P5-P95 per week over replications (weeks with no value at all stay NaN)."""
+    finite = np.isfinite(stack)
+    if finite.all():
+        return WeeklyBand(
+            stack.mean(axis=0), np.percentile(stack, 5, axis=0), np.percentile(stack, 95, axis=0)
+        )
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return WeeklyBand(
+            np.nanmean(stack, axis=0),
+            np.nanpercentile(stack, 5, axis=0),
+            np.nanpercentile(stack, 95, axis=0),
+        )
+
+
 def _column(rows: list[dict[str, float]], name: str) -> np.ndarray:
     return np.array([row[name] for row in rows], dtype=float)
 
@@ -288,7 +316,7 @@ def _credit_table(
 ) -> dict[str, dict[str, Summary]]:
     stack = np.stack([getattr(r, attr)[weeks].sum(axis=0) for r in records])  # reps x ch x models
     return {
-        model: {ch: Summary.of(stack[:, c, m]) for c, ch in enumerate(channels)}
+        model: {ch: Summary.of(stack[:, c, m], COUNT) for c, ch in enumerate(channels)}
         for m, model in enumerate(ATTRIBUTION_MODELS)
     }
 
@@ -297,7 +325,7 @@ def _reason_table(
     records: list[ReplicationRecord], weeks: np.ndarray, attr: str, names: tuple[str, ...]
 ) -> dict[str, Summary]:
     stack = np.stack([getattr(r, attr)[weeks].sum(axis=0) for r in records])
-    return {name: Summary.of(stack[:, i]) for i, name in enumerate(names)}
+    return {name: Summary.of(stack[:, i], COUNT) for i, name in enumerate(names)}
 
 
 def _speed_table(records: list[ReplicationRecord]) -> dict[str, dict[str, float]]:
@@ -319,7 +347,7 @@ def _target_result(
     weeks = period_weeks(scenario, target.period)
     values = [metric_values(r.weekly, weeks)[target.metric] for r in records]
     hit = np.mean([meets(target, v) for v in values])
-    return TargetResult(target, float(hit), Summary.of(values))
+    return TargetResult(target, float(hit), Summary.of(values, METRICS[target.metric].bounds))
 
 
 def headline_rows(result: RunResult) -> list[tuple[str, Summary, str]]:

@@ -9,21 +9,24 @@ numbers (common random numbers for paired comparisons).
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import platform
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
 
 import sim
-from sim.limits import check_size
+from sim.limits import check_runnable
 from sim.model.funnel import simulate
 from sim.model.recorder import ReplicationRecord
-from sim.results import RunResult, aggregate
+from sim.results import RunResult, aggregate, metric_values, period_weeks
 from sim.scenario import Scenario
 from sim.uncertain import central_values, draw_inputs, with_values
 
@@ -72,41 +75,102 @@ def versions() -> dict[str, str]:
     }
 
 
-def replicate(
-    scenario: Scenario, replication_seed: np.random.SeedSequence, central: bool
-) -> ReplicationRecord:
-    """One replication: draw (or centre) the uncertain inputs, then simulate."""
-    values = central_values(scenario) if central else draw_inputs(scenario, replication_seed)
-    record = simulate(with_values(scenario, values), replication_seed)
+def replication_seed(root_seed: int, replication: int) -> np.random.SeedSequence:
+    """Replication i's seed: `SeedSequence(root).spawn(n)[i]`, rebuilt from the root and the
+    spawn key, so replication i gets the same child in every run of every scenario, however
+    many replications each run asks for (common random numbers across runs)."""
+    return np.random.SeedSequence(root_seed, spawn_key=(replication,))
+
+
+def replicate(scenario: Scenario, seed: np.random.SeedSequence, central: bool) -> ReplicationRecord:
+    """One replication: draw (or centre) the uncertain inputs, then simulate.
+
+    The garbage collector is paused while it runs: a replication makes many small objects
+    and frees them all at its end, so collections in between only cost time."""
+    values = central_values(scenario) if central else draw_inputs(scenario, seed)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        record = simulate(with_values(scenario, values), seed)
+    finally:
+        if paused:
+            gc.enable()
     record.inputs = dict(values)
     return record
 
 
-def run_records(
+@dataclass
+class ReplicationSummary:
+    """What a planning tool needs from a replication, and no more: each period's metric values,
+    the drawn inputs and only the weekly series asked for (a few kilobytes, so sweeps of
+    thousands of replications fit in memory and cross process boundaries cheaply)."""
+
+    metrics: dict[str, dict[str, float]]  # period -> metric -> value
+    inputs: dict[str, float]
+    series: dict[str, np.ndarray]
+    events: int
+
+
+def summarize(
     scenario: Scenario,
-    seeds: list[np.random.SeedSequence],
-    central: bool,
-    executor: Executor,
-    progress: Progress | None,
-    cancel: CancelFlag | None,
+    seed: np.random.SeedSequence,
+    central: bool = False,
+    periods: tuple[str, ...] = ("horizon",),
+    series: tuple[str, ...] = (),
+) -> ReplicationSummary:
+    """One replication, reduced in the worker to a summary."""
+    record = replicate(scenario, seed, central)
+    return ReplicationSummary(
+        metrics={p: metric_values(record.weekly, period_weeks(scenario, p)) for p in periods},
+        inputs=record.inputs,
+        series={name: record.weekly[name].astype(np.float32) for name in series},
+        events=record.events,
+    )
+
+
+def in_order(
+    futures: list[Future],
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
     offset: int = 0,
     total: int | None = None,
-) -> list[ReplicationRecord]:
-    total = total or len(seeds)
-    futures = {executor.submit(replicate, scenario, s, central): i for i, s in enumerate(seeds)}
-    records: list[ReplicationRecord | None] = [None] * len(seeds)
+) -> Iterator[tuple[int, Any]]:
+    """(index, result) of each future in index order, each as soon as it and all before it are
+    done; progress counts completions in any order. Cancel (or an error) cancels the rest."""
+    total = total or len(futures)
+    index = {f: i for i, f in enumerate(futures)}
+    ready: dict[int, Any] = {}
+    next_index = 0
     try:
         for done, future in enumerate(as_completed(futures), start=1):
             if _is_set(cancel):
                 raise Cancelled
-            records[futures[future]] = future.result()
+            ready[index[future]] = future.result()
             if progress is not None:
                 progress(offset + done, total)
-    except BaseException:
+            while next_index in ready:
+                yield next_index, ready.pop(next_index)
+                next_index += 1
+    finally:
         for f in futures:
             f.cancel()
-        raise
-    return [r for r in records if r is not None]
+
+
+def stream_records(
+    scenario: Scenario,
+    seeds: list[np.random.SeedSequence],
+    central: bool,
+    executor: Executor,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+    offset: int = 0,
+    total: int | None = None,
+) -> Iterator[ReplicationRecord]:
+    """The replications' records in replication order, as they complete (live runs show the
+    first ones while the rest run)."""
+    futures = [executor.submit(replicate, scenario, s, central) for s in seeds]
+    for _, record in in_order(futures, progress, cancel, offset, total):
+        yield record
 
 
 def run(
@@ -126,17 +190,19 @@ def run(
     inputs at their centres, to split each KPI's variance into input uncertainty and process
     noise (doubles the cost; only meaningful when the scenario has ranges).
     """
-    check_size(scenario)
+    check_runnable(scenario)
     n = replications or scenario.simulation.replications
     root_seed = scenario.simulation.seed if seed is None else seed
-    seeds = np.random.SeedSequence(root_seed).spawn(n)
+    seeds = [replication_seed(root_seed, i) for i in range(n)]
     pool = executor or shared_pool()
     do_split = split_uncertainty and not central and bool(central_values(scenario))
     total = 2 * n if do_split else n
-    records = run_records(scenario, seeds, central, pool, progress, cancel, total=total)
+    records = list(stream_records(scenario, seeds, central, pool, progress, cancel, 0, total))
     central_records = None
     if do_split:
-        central_records = run_records(scenario, seeds, True, pool, progress, cancel, n, total)
+        central_records = list(
+            stream_records(scenario, seeds, True, pool, progress, cancel, n, total)
+        )
     return aggregate(
         scenario,
         records,

@@ -447,7 +447,12 @@ class Nurture(Section):
         label="Speeds buying readiness",
     )
     weekly_cost: NonNegative = field(
-        2000.0, "currency/week", "Cost of running the nurture programme."
+        2000.0, "currency/week", "Fixed cost of running the nurture programme (content, tools)."
+    )
+    cost_per_touch: NonNegative = field(
+        0.5,
+        "currency/touch",
+        "Cost of each nurture touch sent to a lead in nurture: a higher cadence costs more.",
     )
 
 
@@ -499,6 +504,15 @@ class Trust(Section):
         "For an MQL that carries the review's evidence: how much the rep judges it on its own "
         "merit instead of at their discounted rate.",
         label="Weight of the review's evidence",
+    )
+    slack_weight: Probability = field(
+        0.5,
+        "0..1",
+        "How much spare time makes a doubting rep follow MQLs up anyway. Follow-up = trust + "
+        "(1 - trust) x weight x slack, where slack is the share of last week's duty hours the "
+        "rep did not spend on MQLs: with limited hours in a day reps qualify fewer MQLs (seed "
+        "000).",
+        label="Spare time makes doubters follow up",
     )
 
 
@@ -590,6 +604,56 @@ class Sales(Section):
     outbound_fit_mean: Probability = field(
         0.6, "0..1", "ICP fit of sales-prospected accounts.", label="Fit of prospected accounts"
     )
+    outbound_in_market_share: Probability = field(
+        1.0,
+        "share",
+        "Share of sales-prospected SQLs whose account is in market (timing).",
+        label="Prospected SQLs in market",
+    )
+    outbound_budget_share: Probability = field(
+        1.0,
+        "share",
+        "Share of sales-prospected accounts with budget (BANT).",
+        label="Prospected accounts with budget",
+    )
+    outbound_authority_share: Probability = field(
+        1.0,
+        "share",
+        "Share of sales-prospected contacts with buying authority (BANT).",
+        label="Prospected contacts with authority",
+    )
+    target_accounts: PositiveCount = field(
+        20000,
+        "accounts",
+        "Target accounts outbound prospecting can work: the ideal-customer universe is finite.",
+    )
+    account_rest_weeks: uncertain(Range(0.0, 520.0)) = field(
+        26.0,
+        "weeks",
+        "A worked account rests this long before prospecting can work it again, so returns per "
+        "prospecting hour fall as the universe is worked.",
+        label="A worked account rests for",
+    )
+    accounts_per_prospecting_hour: Positive = field(
+        2.0,
+        "accounts/hour",
+        "Target accounts one prospecting hour reaches (calls, emails, research). A reached "
+        "account that is resting yields nothing.",
+    )
+    ae_backlog_limit: NonNegative = field(
+        10.0,
+        "SQLs per AE",
+        "When more SQLs than this per AE wait for an AE, reps stop prospecting (they keep "
+        "working MQLs) and the hours they would have prospected are idle.",
+        label="SQLs waiting per AE that pause prospecting",
+    )
+    sql_max_wait_days: Positive = field(
+        42.0,
+        "days",
+        "An SQL that waits longer than this for an AE goes cold: lost, 'went cold waiting for "
+        "sales'.",
+        label="An SQL goes cold after waiting",
+    )
     ae_max_open_opportunities: PositiveCount = field(
         100,
         "opportunities",
@@ -628,10 +692,29 @@ class Review(Section):
     delay_hours: NonNegative = field(
         3.0,
         "business hours",
-        "Time from MQL to hand-off while the reviewer checks it.",
-        label="Time the review takes",
+        "Fixed turnaround after the reviewer checks an MQL, before it reaches sales (on top of "
+        "any wait for the reviewer).",
+        label="Turnaround after the check",
     )
     cost_per_review: NonNegative = field(4.0, "currency/MQL", "Marketing cost of one review.")
+    reviewer_hours_per_week: NonNegative = field(
+        20.0,
+        "hours/week",
+        "Reviewer time available each week (business hours): reviews beyond it queue, so a "
+        "review backlog delays hand-offs.",
+        label="Reviewer hours per week",
+    )
+    minutes_per_review: NonNegative = field(
+        6.0,
+        "minutes",
+        "Reviewer time to check one MQL and write the reason for the hand-off.",
+        label="Time per review",
+    )
+    attach_evidence: bool = Field(
+        True,
+        description="The reviewer attaches the evidence behind the hand-off, so the rep can "
+        "judge the lead on its own merit.",
+    )
 
 
 class Deals(Section):
@@ -694,18 +777,23 @@ class Deals(Section):
 class Learning(Section):
     """Optional: marketing learns from rejection reasons and cuts junk (mechanism 7)."""
 
-    enabled: bool = Field(False, description="Marketing adjusts targeting from rejection reasons.")
+    enabled: bool = Field(
+        False,
+        description="Marketing narrows the targeting of its paid channels from the rejection "
+        "reasons sales gives.",
+    )
     rate: Probability = field(
         0.3,
-        "per week",
-        "Share of the observed junk-rejection rate removed from targeting weekly.",
-        label="Junk cut per week",
+        "per review",
+        "Monthly: breadth falls by this share of the channel's junk-rejection rate.",
+        label="Targeting narrowed per monthly review",
     )
     floor: Probability = field(
         0.3,
         "x",
-        "Junk can fall to at most this fraction of its starting share.",
-        label="Junk falls at most to",
+        "Targeting narrows to at most this fraction of its starting breadth (narrower targeting "
+        "costs more per lead: the same trade-off as the targeting settings).",
+        label="Narrowest targeting allowed",
     )
 
 
@@ -812,6 +900,27 @@ class Simulation(Section):
         "Random seed: same scenario + same seed = the same numbers.",
         label="Random seed",
     )
+    arrival_pattern: Literal["business_week", "flat"] = Field(
+        "business_week",
+        description="business_week: leads arrive mostly in weekday working hours (people's "
+        "rhythm); flat: at any hour alike (24/7 flows, queue validation).",
+    )
+
+
+class BudgetChange(Section):
+    """A dated budget: from the simulated week that contains `from`, the channel (or "brand" for
+    brand spend) spends `weekly_budget` a week; a later entry for the same channel replaces it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    from_: dt.date = Field(alias="from", description="First day of the new budget.")
+    channel: str = Field(
+        min_length=1, description='A budget channel\'s name, or "brand" for brand spend.'
+    )
+    weekly_budget: NonNegative = field(0.0, "currency/week", "The new spend per week.")
+
+
+BRAND = "brand"
 
 
 class Scenario(Section):
@@ -839,6 +948,7 @@ class Scenario(Section):
     attribution: Attribution = Field(default_factory=Attribution)
     definitions: Definitions = Field(default_factory=Definitions)
     targets: list[Target] = Field(default_factory=list, max_length=50)
+    budget_changes: list[BudgetChange] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -857,6 +967,14 @@ class Scenario(Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"channel names must be unique; repeated: {', '.join(dupes)}")
+        budget_channels = {c.name for c in self.channels if c.volume == "budget"}
+        for i, change in enumerate(self.budget_changes):
+            if change.channel != BRAND and change.channel not in budget_channels:
+                known = ", ".join(f'"{n}"' for n in [*sorted(budget_channels), BRAND])
+                raise ValueError(
+                    f'budget_changes[{i}].channel: "{change.channel}" is not a budget channel '
+                    f"of this scenario; use one of {known}"
+                )
         return self
 
     def sha256(self) -> str:

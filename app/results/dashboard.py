@@ -12,21 +12,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import dialogs
 from app.results.cards import KpiCards
-from app.results.charts import ALL_CHARTS
-from app.results.charts.base import ChartWidget
+from app.results.charts import ChartWidget, make_charts
 from sim.results import RunResult
 from sim.scenario import Scenario
 
@@ -66,15 +66,17 @@ class Dashboard(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("chartTabs")
         self.tabs.setDocumentMode(True)
-        self.charts: list[ChartWidget] = []
-        for chart_type in ALL_CHARTS:
-            chart = chart_type()
-            self.charts.append(chart)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.charts: list[ChartWidget] = make_charts()
+        for chart in self.charts:
             self.tabs.addTab(chart, chart.title)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, chart.chart.title)
         if not self.charts:
             empty = QLabel("Charts appear here.")
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.tabs.addTab(empty, "Charts")
+        self.chart_menu = self._build_chart_menu()
         self.tabs.currentChanged.connect(self._tab_opened)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -110,8 +112,39 @@ class Dashboard(QWidget):
             not isinstance(chart, ChartWidget) or chart.result is self.result
         )
 
-    def _tab_opened(self, _index: int) -> None:
+    def _tab_opened(self, index: int) -> None:
+        actions = self.chart_menu.actions()
+        if 0 <= index < len(actions):
+            actions[index].setChecked(True)
         self._feed_current()
+
+    def _build_chart_menu(self) -> QMenu:
+        """Every chart one click away, however narrow the tab bar: a "Charts" button at the tab
+        bar's right end lists them all (the tab bar scrolls too)."""
+        menu = QMenu("Charts", self)
+        menu.setObjectName("chartMenu")
+        group = QActionGroup(menu)
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            text = (
+                widget.chart.title if isinstance(widget, ChartWidget) else self.tabs.tabText(index)
+            )
+            action = QAction(text, menu)
+            action.setCheckable(True)
+            action.setChecked(index == self.tabs.currentIndex())
+            action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+            group.addAction(action)
+            menu.addAction(action)
+        button = QToolButton(self.tabs)
+        button.setObjectName("chartMenuButton")
+        button.setText("All charts")
+        button.setToolTip("Show any chart")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setAutoRaise(True)
+        button.setMenu(menu)
+        self.tabs.setCornerWidget(button, Qt.Corner.TopRightCorner)
+        return menu
 
     def show_live(self, result: RunResult) -> None:
         """A quick (or full) run's numbers on the cards, in place."""

@@ -22,6 +22,7 @@ class State:
     WON = 5
     LOST = 6
     DISQUALIFIED = 7
+    COLD = 8  # an SQL that went cold waiting for an AE
     NAMES = (
         "nurture",
         "review",
@@ -31,6 +32,7 @@ class State:
         "won",
         "lost",
         "disqualified",
+        "cold",
     )
 
 
@@ -75,4 +77,5 @@ REASONS = (
 )
 REASON = {name: i for i, name in enumerate(REASONS)}
 JUNK_REASON = {i + 1: REASON[name] for i, name in enumerate(JUNK_TYPES)}  # junk_type -> reason
-LOSS_REASONS = ("no_decision", "competitor", "price", "stalled_waiting")
+LOSS_REASONS = ("no_decision", "competitor", "price", "stalled_waiting", "went_cold")
+LOSS = {name: i for i, name in enumerate(LOSS_REASONS)}

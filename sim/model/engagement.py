@@ -1,11 +1,14 @@
-"""Nurture, engagement and scoring (mechanisms 2-4): each lead's touch path and its MQL moment.
+"""Nurture, engagement and scoring (mechanisms 2-4): each lead's touch path and its MQL moments.
 
-A lead's path is: anonymous touches before it exists (ad clicks, visits, joined to it once it
-converts), the creating touch, then engagements whose rate rises while its account is in market
-and with nurture. Its score is observed fit points plus behaviour points with recency decay; it
-becomes an MQL at the first touch where the score reaches the threshold (or at a demo request).
-Crossing can only happen at a touch, since the score only decays in between: so we jump from
-touch to touch instead of ticking every week.
+A lead's path is its creating touch, then engagements whose rate rises while its account is in
+market and with nurture, until it goes cold. Touch k of each segment (before, in and after the
+account's time in market) is the lead's own number, so a change elsewhere never moves it. Its
+score is observed fit points plus behaviour points with recency decay; it becomes an MQL at the
+first touch where the score reaches the threshold (or at a demo request). Crossing can only
+happen at a touch, since the score only decays in between, so the MQL moments are found by
+jumping from touch to touch, for every lead of a batch at once (`MqlTable`); recycling a lead is
+then a lookup, not a re-scoring. Which channel each touch came from matters only to attribution
+and is worked out at the end for the leads that reached an opportunity (`touch_channels`).
 """
 
 from __future__ import annotations
@@ -15,15 +18,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, to_working_rhythm
+from sim.clock import HOURS_PER_WEEK, to_working_rhythm
+from sim.model import numbers, transforms
 from sim.model.arrivals import NewLeads
-from sim.model.codes import ANONYMOUS, CREATION, CREATION_DEMO, DEMO, FIRST_ENGAGEMENT
+from sim.model.codes import CREATION, CREATION_DEMO, DEMO, FIRST_ENGAGEMENT
+from sim.model.numbers import Lead
 from sim.scenario import ENGAGEMENT_KINDS, Scenario
+
+MAX_EXPONENT = 600.0  # beyond e^600 a batch's decay weights would overflow: score by loop
+NO_MQL = -1
 
 
 @dataclass(frozen=True)
 class ScoringRule:
-    """The agreed MQL definition and the scoring model, as plain numbers for fast loops."""
+    """The agreed MQL definition and the scoring model, as plain numbers."""
 
     threshold: float
     fit_minimum: float
@@ -43,14 +51,9 @@ class ScoringRule:
             threshold=s.definitions.mql_threshold,
             fit_minimum=s.definitions.fit_minimum,
             demo_is_mql=s.definitions.demo_request_is_mql,
-            decay_hours=sc.decay_half_life_weeks * HOURS_PER_WEEK / np.log(2.0),
+            decay_hours=sc.decay_half_life_weeks * HOURS_PER_WEEK / math.log(2.0),
             points=points,
         )
-
-    @property
-    def points_list(self) -> list[float]:
-        """Points by touch kind as a plain list: fast to index one at a time."""
-        return self.points.tolist()
 
     def is_demo(self, kind: np.ndarray) -> np.ndarray:
         return (kind == DEMO) | (kind == CREATION_DEMO)
@@ -58,207 +61,321 @@ class ScoringRule:
 
 @dataclass
 class Touches:
-    """Touch paths of a batch of leads: flat arrays grouped by lead, each group sorted by time."""
+    """Touch paths of a batch of leads after their creation: flat arrays grouped by lead, each
+    group sorted by time and starting with the creating touch."""
 
     time: np.ndarray
     kind: np.ndarray
-    channel: np.ndarray
+    draw: np.ndarray  # (segment << 20) + k: which of its lead's touches it is (-1: creation)
     lead: np.ndarray  # index within the batch
     offset: np.ndarray  # per lead: first touch; offset[i+1] is one past its last
 
 
-def observed_fit_points(s: Scenario, fit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Fit as the CRM sees it: true fit plus data-quality noise, scaled to points."""
-    seen = np.clip(fit + rng.normal(0.0, s.scoring.fit_data_noise, len(fit)), 0.0, 1.0)
-    return seen * s.scoring.fit_points_max
+@dataclass(frozen=True)
+class Rates:
+    """Engagement rates (per hour) of each lead before, in and after its time in market."""
+
+    before: np.ndarray
+    in_market: np.ndarray
+    demo: np.ndarray
+    nurture_share: np.ndarray  # share of engagements that answer a nurture touch
 
 
-def sorted_uniforms(rng: np.random.Generator, counts: np.ndarray) -> np.ndarray:
-    """For groups of the given sizes, uniforms on (0, 1) sorted within each group.
+def engagement_rates(s: Scenario, leads: NewLeads, awareness_at_creation: np.ndarray) -> Rates:
+    b, nur = s.buyers, s.nurture
+    is_junk = leads.junk_type > 0
+    self_rate = b.self_engagements_per_week * (1 + s.brand.response_lift * awareness_at_creation)
+    nurture_rate = nur.touches_per_week * nur.content_relevance * nur.response_per_touch
+    before = (self_rate + nurture_rate) / HOURS_PER_WEEK
+    return Rates(
+        before=before,
+        in_market=before * np.where(is_junk, 1.0, b.in_market_engagement_factor),
+        demo=np.where(is_junk, 0.0, b.demo_requests_per_in_market_week / HOURS_PER_WEEK),
+        nurture_share=nurture_rate / np.maximum(self_rate + nurture_rate, 1e-12),
+    )
 
-    Exponential spacings normalised by their group total are the order statistics of uniforms,
-    so no sort is needed (the batch is already grouped by lead).
-    """
-    sizes = counts + 1
-    spacing = rng.exponential(size=int(sizes.sum()))
-    cum = np.cumsum(spacing)
-    ends = np.cumsum(sizes) - 1
-    group_end = cum[ends]
-    group_begin = np.concatenate(([0.0], group_end[:-1]))
-    within = cum - np.repeat(group_begin, sizes)
-    u = within / np.repeat(group_end - group_begin, sizes)
-    keep = np.ones(len(u), bool)
-    keep[ends] = False
-    return u[keep]
+
+def segments(leads: NewLeads, horizon_hours: float) -> tuple[np.ndarray, np.ndarray]:
+    """Start and duration (leads x 3) of each lead's time before, in and after the market."""
+    end = np.minimum(leads.cold_time, horizon_hours)
+    created = leads.created
+    start = np.stack(
+        [created, np.maximum(leads.onset, created), np.maximum(leads.window_end, created)], axis=1
+    )
+    stop = np.stack([np.minimum(leads.onset, end), np.minimum(leads.window_end, end), end], axis=1)
+    return start, np.maximum(stop - start, 0.0)
 
 
 def build_touches(
     s: Scenario,
     leads: NewLeads,
     awareness_at_creation: np.ndarray,
-    exposure: np.ndarray,
-    nurture_channel: int,
     horizon_hours: float,
     profile: np.ndarray,
-    rng: np.random.Generator,
 ) -> Touches:
-    """Every lead's touch path up to when it goes cold or the simulation ends."""
-    b, nur, att = s.buyers, s.nurture, s.attribution
+    """Every lead's touch path (time, kind) from its creation until it goes cold or the
+    simulation ends."""
     n = len(leads)
-    end = np.minimum(leads.cold_time, horizon_hours)
-    created = leads.created
-    is_junk = leads.junk_type > 0
+    rates = engagement_rates(s, leads, awareness_at_creation)
+    start, duration = segments(leads, horizon_hours)
+    rate = np.stack([rates.before, rates.in_market + rates.demo, rates.before * 0.5], axis=1)
+    fields = numbers.lead_fields(leads.key, SEGMENT_FIELDS)
+    u_count = np.stack([fields[f] for f in SEGMENT_FIELDS], axis=1)
+    count = transforms.poisson(u_count, rate * duration).ravel()  # lead-major: lead, segment
 
-    self_rate = b.self_engagements_per_week * (1 + s.brand.response_lift * awareness_at_creation)
-    nurture_rate = nur.touches_per_week * nur.content_relevance * nur.response_per_touch
-    pre_rate = (self_rate + nurture_rate) / HOURS_PER_WEEK
-    in_rate = pre_rate * np.where(is_junk, 1.0, b.in_market_engagement_factor)
-    demo_rate = np.where(is_junk, 0.0, b.demo_requests_per_in_market_week / HOURS_PER_WEEK)
-    nurture_share = nurture_rate / np.maximum(self_rate + nurture_rate, 1e-12)
+    fraction, kind_u, group, within = _segment_touches(leads.key, count)
+    lead_of, seg_of = group // 3, group % 3
+    t0, dt = start.ravel()[group], duration.ravel()[group]
+    # The rhythm map keeps order but can move a time across the segment's ends (the creation
+    # time was itself mapped): clamp, which keeps each path sorted.
+    time = np.clip(to_working_rhythm(t0 + dt * fraction, profile), t0, t0 + dt)
+    p_demo = np.where(seg_of == 1, _demo_share(rates)[lead_of], 0.0)
+    kind = np.where(
+        kind_u < p_demo,
+        DEMO,
+        _engagement_kinds(s, (kind_u - p_demo) / (1.0 - p_demo), seg_of == 1),
+    ).astype(np.int8)
 
-    seg1_end = np.minimum(leads.onset, end)
-    seg2_start = np.maximum(leads.onset, created)
-    seg2_end = np.minimum(leads.window_end, end)
-    durations = [
-        np.maximum(seg1_end - created, 0.0),
-        np.maximum(seg2_end - seg2_start, 0.0),
-        np.maximum(end - np.maximum(leads.window_end, created), 0.0),
-    ]
-    starts = [created, seg2_start, np.maximum(leads.window_end, created)]
-    rates = [pre_rate, in_rate + demo_rate, pre_rate * 0.5]
-    anon_mean = att.anonymous_touches + s.brand.dark_funnel_touches * awareness_at_creation
-    counts = [
-        rng.poisson(anon_mean, n),
-        np.ones(n, dtype=np.int64),
-        *(rng.poisson(r * d) for r, d in zip(rates, durations, strict=True)),
-    ]
-    counts[0] = np.where(np.isfinite(created), counts[0], 0)
-    total = np.sum(counts, axis=0)
-    offset = np.concatenate(([0], np.cumsum(total)))
+    per_lead = 1 + count.reshape(n, 3).sum(axis=1)
+    offset = np.concatenate(([0], np.cumsum(per_lead)))
     size = int(offset[-1])
-    time = np.empty(size)
-    kind = np.empty(size, np.int8)
-    channel = np.empty(size, np.int16)
-    lead_of = np.empty(size, np.int64)
-
-    base = offset[:-1].copy()
-    for group, count in enumerate(counts):
-        lead_idx = np.repeat(np.arange(n), count)
-        first = np.cumsum(count) - count
-        pos = base[lead_idx] + np.arange(len(lead_idx)) - np.repeat(first, count)
-        base += count
-        lead_of[pos] = lead_idx
-        if group == 0:  # anonymous touches: spread over the look-back before creation
-            lookback = att.anonymous_lookback_days * HOURS_PER_DAY
-            time[pos] = created[lead_idx] - lookback * (1 - sorted_uniforms(rng, count))
-            kind[pos] = ANONYMOUS
-            channel[pos] = pick_weighted(rng, exposure, len(pos))
-        elif group == 1:  # the creating touch, in the lead's own channel
-            time[pos] = created
-            kind[pos] = np.where(leads.hand_raiser, CREATION_DEMO, CREATION)
-            channel[pos] = leads.channel
-        else:
-            seg = group - 2
-            start, dur = starts[seg][lead_idx], durations[seg][lead_idx]
-            # The rhythm map keeps order but can move a time across the segment's ends (the
-            # creation time was itself mapped): clamp, which keeps each path sorted.
-            spread = to_working_rhythm(start + dur * sorted_uniforms(rng, count), profile)
-            time[pos] = np.clip(spread, start, start + dur)
-            in_market = seg == 1
-            kind[pos] = _engagement_kinds(s, rng, len(pos), in_market)
-            if in_market:
-                p_demo = demo_rate / np.maximum(in_rate + demo_rate, 1e-12)
-                kind[pos] = np.where(rng.random(len(pos)) < p_demo[lead_idx], DEMO, kind[pos])
-            by_nurture = rng.random(len(pos)) < nurture_share[lead_idx]
-            own = rng.random(len(pos)) < 0.5
-            elsewhere = pick_weighted(rng, exposure, len(pos))
-            own_channel = leads.channel[lead_idx]
-            channel[pos] = np.where(
-                by_nurture, nurture_channel, np.where(own, own_channel, elsewhere)
-            )
-    return Touches(time=time, kind=kind, channel=channel, lead=lead_of, offset=offset)
+    out_time = np.empty(size)
+    out_kind = np.empty(size, np.int8)
+    out_draw = np.full(size, -1, np.int64)
+    first = offset[:-1]
+    out_time[first] = leads.created
+    out_kind[first] = np.where(leads.hand_raiser, CREATION_DEMO, CREATION)
+    pos = np.arange(len(group)) + lead_of + 1  # touches keep lead-major order; one creation each
+    out_time[pos], out_kind[pos] = time, kind
+    out_draw[pos] = numbers.touch_word(seg_of, within, 0)
+    return Touches(
+        time=out_time,
+        kind=out_kind,
+        draw=out_draw,
+        lead=np.repeat(np.arange(n), per_lead),
+        offset=offset,
+    )
 
 
-def pick_weighted(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
-    """n indices drawn with probability proportional to `weights`."""
-    cdf = np.cumsum(weights) / weights.sum()
-    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(weights) - 1)
+SEGMENT_FIELDS = (Lead.SEGMENT, Lead.SEGMENT + 1, Lead.SEGMENT + 2)
 
 
-def _engagement_kinds(s: Scenario, rng: np.random.Generator, n: int, in_market: bool) -> np.ndarray:
+def _demo_share(rates: Rates) -> np.ndarray:
+    return rates.demo / np.maximum(rates.in_market + rates.demo, 1e-12)
+
+
+def _segment_touches(
+    keys: np.ndarray, count: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each (lead, segment) group of c touches: their sorted fractions of the segment, a
+    uniform for each one's kind, and (group, k) of each.
+
+    The fractions come from the lead's own exponential spacings (c + 1 of them, word k of the
+    segment holding spacing k and kind k): normalised by their sum they are uniform order
+    statistics, so nothing needs sorting.
+    """
+    size = count + 1
+    group = np.repeat(np.arange(len(count)), size)
+    k = np.arange(len(group)) - np.repeat(np.cumsum(size) - size, size)
+    spacing_u, kind_u = numbers.uniform_pairs(keys[group // 3], numbers.touch_word(group % 3, k))
+    cum = np.cumsum(-np.log(spacing_u))
+    ends = np.cumsum(size) - 1
+    total = cum[ends]
+    before = np.concatenate(([0.0], total[:-1]))
+    fraction = (cum - np.repeat(before, size)) / np.repeat(total - before, size)
+    keep = np.ones(len(fraction), bool)
+    keep[ends] = False
+    return fraction[keep], kind_u[keep], group[keep], k[keep]
+
+
+def _engagement_kinds(s: Scenario, u: np.ndarray, in_market: np.ndarray) -> np.ndarray:
     """Engagement kinds by their shares; in-market buyers favour high-intent ones (pricing)."""
     kinds = [getattr(s.scoring, name) for name in ENGAGEMENT_KINDS]
-    weights = np.array([k.share * (k.intent_factor if in_market else 1.0) for k in kinds])
-    if weights.sum() <= 0:
-        weights = np.ones(len(kinds))
-    return (FIRST_ENGAGEMENT + pick_weighted(rng, weights, n)).astype(np.int8)
+    out = np.empty(len(u), np.int8)
+    for market in (False, True):
+        weights = np.array([k.share * (k.intent_factor if market else 1.0) for k in kinds])
+        if weights.sum() <= 0:
+            weights = np.ones(len(kinds))
+        mask = in_market == market
+        out[mask] = FIRST_ENGAGEMENT + pick_weighted(u[mask], weights)
+    return out
 
 
-def first_mql(
-    rule: ScoringRule, touches: Touches, fit_points: np.ndarray, created: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hour of each lead's first MQL (inf: none) and its score then, for a whole batch.
+def pick_weighted(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Indices drawn with probability proportional to `weights`, one per uniform."""
+    cdf = np.cumsum(weights) / weights.sum()
+    return np.minimum(np.searchsorted(cdf, u, side="right"), len(weights) - 1)
 
-    The decaying score is a per-lead linear recurrence; it runs over all leads at once, one
-    touch rank at a time (the k-th touch of every lead together).
+
+# ---- MQL moments ------------------------------------------------------------------------------
+
+
+@dataclass
+class MqlTable:
+    """For every touch j: the touch at which a lead whose behaviour score was reset to zero just
+    before j becomes an MQL (NO_MQL if it never does before its path ends), and its score then.
+    A lead's first MQL is the entry of its creating touch (the score starts at zero)."""
+
+    cross: np.ndarray
+    score: np.ndarray
+
+
+def mql_table(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> MqlTable:
+    """The MQL table of a batch.
+
+    With weights w_i = points_i * e^(t_i / T) (T the decay time), the score from a reset just
+    before touch j, seen at touch k >= j, is e^(-t_k / T) (C_k - C_{j-1}), C the lead's cumulative
+    weight. It reaches the threshold when D_k = C_k - need * e^(t_k / T) >= C_{j-1}, need =
+    threshold - fit points. Every i < j has D_i < C_i <= C_{j-1} when need > 0, so the crossing is
+    the first k >= j at which the running maximum of D reaches C_{j-1}: one search per touch.
     """
-    n = len(created)
-    after_creation = touches.kind != ANONYMOUS
-    idx_all = np.nonzero(after_creation)[0]
-    lead = touches.lead[idx_all]
-    first_pos = touches.offset[:-1] + np.bincount(touches.lead[~after_creation], minlength=n)
-    rank = idx_all - first_pos[lead]
-    order = np.argsort(rank, kind="stable")
-    bounds = np.searchsorted(rank[order], np.arange(rank.max(initial=-1) + 2))
+    lead, offset = touches.lead, touches.offset
+    n_leads = len(offset) - 1
+    size = len(lead)
+    created = touches.time[offset[:-1]]
+    exponent = (touches.time - created[lead]) / rule.decay_hours
+    end_of = offset[1:][lead]
+    cross = np.full(size, NO_MQL, np.int64)
+    score = np.zeros(size)
+    if size == 0:
+        return MqlTable(cross, score)
+    looped = np.zeros(n_leads, bool)
+    too_long = np.bincount(lead, weights=exponent > MAX_EXPONENT, minlength=n_leads) > 0
+    if too_long.any():
+        looped = too_long
+        exponent = np.where(looped[lead], 0.0, exponent)
+    growth = np.exp(exponent)
+    weight = rule.points[touches.kind] * growth
+    cum = np.cumsum(weight)
+    cum -= np.repeat(cum[offset[:-1]] - weight[offset[:-1]], np.diff(offset))  # per lead
+    before = cum - weight  # C_{j-1}
+    need = rule.threshold - fit_points[lead]
+    reach = cum - need * growth  # D
+    by_score = _first_reaching(reach, before, lead, offset)
+    fit_ok = (fit_points >= rule.fit_minimum)[lead]
+    index = np.arange(size)
+    candidate = np.where(fit_ok & (by_score < end_of), np.maximum(by_score, index), end_of)
+    if rule.demo_is_mql:
+        candidate = np.minimum(candidate, _next_demo(rule.is_demo(touches.kind), end_of))
+    hit = candidate < end_of
+    cross[hit] = candidate[hit]
+    k = cross[hit]
+    score[hit] = fit_points[lead[hit]] + (cum[k] - before[hit]) / growth[k]
+    if looped.any():
+        _score_by_loop(rule, touches, fit_points, np.nonzero(looped)[0], cross, score)
+    return MqlTable(cross, score)
 
-    score = np.zeros(n)
-    last = created.astype(float).copy()
-    mql_time = np.full(n, np.inf)
-    mql_score = np.zeros(n)
-    fit_ok = fit_points >= rule.fit_minimum
-    points = rule.points[touches.kind]
-    demo = rule.is_demo(touches.kind) & rule.demo_is_mql
-    for k in range(len(bounds) - 1):
-        idx = idx_all[order[bounds[k] : bounds[k + 1]]]
-        who = touches.lead[idx]
-        open_ = np.isinf(mql_time[who])
-        idx, who = idx[open_], who[open_]
-        t = touches.time[idx]
-        score[who] = score[who] * np.exp(-(t - last[who]) / rule.decay_hours) + points[idx]
-        last[who] = t
-        total = fit_points[who] + score[who]
-        crossed = ((total >= rule.threshold) & fit_ok[who]) | demo[idx]
-        mql_time[who[crossed]] = t[crossed]
-        mql_score[who[crossed]] = total[crossed]
-    return mql_time, mql_score
+
+def _first_reaching(
+    reach: np.ndarray, target: np.ndarray, lead: np.ndarray, offset: np.ndarray
+) -> np.ndarray:
+    """Per touch j: the first k >= j of its lead with reach[k] >= target[j] (the lead's end if
+    none), for every touch at once.
+
+    Each lead's values are squeezed, in order, into a band of its own (lead .. lead + 0.5, on an
+    asinh scale that keeps relative precision over the decay weights' range), so one running
+    maximum and one sorted search serve all leads. Rounding in the bands can only matter at
+    near-ties (about 1e-9 relative); a candidate that does not reach its target exactly is moved
+    on to the next touch that does.
+    """
+    index = np.arange(len(reach))
+    end = offset[1:][lead]
+    scaled = np.arcsinh(reach)
+    low = np.minimum.reduceat(scaled, offset[:-1])
+    span = np.maximum(np.maximum.reduceat(scaled, offset[:-1]) - low, 1e-300)
+    run = np.maximum.accumulate(lead + 0.5 * (scaled - low[lead]) / span[lead])
+    query = lead + 0.5 * np.clip((np.arcsinh(target) - low[lead]) / span[lead], -0.25, 1.25)
+    found = np.clip(np.searchsorted(run, query, side="left"), index, end)
+    short = np.nonzero((found < end) & (reach[np.minimum(found, len(reach) - 1)] < target))[0]
+    for j in short.tolist():  # near-ties only: walk on exactly
+        k = int(found[j])
+        while k < end[j] and reach[k] < target[j]:
+            k += 1
+        found[j] = k
+    return found
 
 
-_DEMO_KINDS = (DEMO, CREATION_DEMO)
+def _next_demo(is_demo: np.ndarray, end_of: np.ndarray) -> np.ndarray:
+    """Per touch: the index of the first demo request at or after it in its lead (or its end)."""
+    size = len(is_demo)
+    at = np.where(is_demo, np.arange(size), size)
+    nxt = np.minimum.accumulate(at[::-1])[::-1]
+    return np.where(nxt < end_of, nxt, end_of)
 
 
-def next_mql(
+def _score_by_loop(
     rule: ScoringRule,
-    time: np.ndarray,
-    kind: np.ndarray,
-    fit_points: float,
-    after: float,
-) -> tuple[float, float]:
-    """For one recycled lead: the next MQL after `after`, its behaviour score reset to zero.
+    touches: Touches,
+    fit_points: np.ndarray,
+    leads: np.ndarray,
+    cross: np.ndarray,
+    score: np.ndarray,
+) -> None:
+    """The MQL table of leads whose paths are too long for the batch's exponentials (a very
+    short half-life): the recurrence itself, from every reset point."""
+    points = rule.points.tolist()
+    for i in leads.tolist():
+        a, b = int(touches.offset[i]), int(touches.offset[i + 1])
+        t = touches.time[a:b].tolist()
+        k = touches.kind[a:b].tolist()
+        fit = float(fit_points[i])
+        for j in range(b - a):
+            when, value = _next_crossing(rule, points, t, k, fit, j)
+            cross[a + j] = NO_MQL if when < 0 else a + when
+            score[a + j] = value
 
-    `time` and `kind` are the lead's own touches (already sliced). Returns (inf, 0) if none.
-    """
-    if fit_points < rule.fit_minimum and not rule.demo_is_mql:
-        return np.inf, 0.0
-    start = int(np.searchsorted(time, after, side="right"))
-    score, last = 0.0, after
-    fit_ok = fit_points >= rule.fit_minimum
-    points = rule.points_list
-    inv_decay = 1.0 / rule.decay_hours
-    demo_counts = rule.demo_is_mql
-    for t, k in zip(time[start:].tolist(), kind[start:].tolist(), strict=True):
-        score = score * math.exp((last - t) * inv_decay) + points[k]
-        last = t
-        total = fit_points + score
-        if (fit_ok and total >= rule.threshold) or (demo_counts and k in _DEMO_KINDS):
-            return t, total
-    return np.inf, 0.0
+
+def _next_crossing(
+    rule: ScoringRule, points: list[float], t: list[float], k: list[int], fit: float, j: int
+) -> tuple[int, float]:
+    total, last = 0.0, t[j]
+    fit_ok = fit >= rule.fit_minimum
+    for m in range(j, len(t)):
+        total = total * math.exp((last - t[m]) / rule.decay_hours) + points[k[m]]
+        last = t[m]
+        if (fit_ok and fit + total >= rule.threshold) or (
+            rule.demo_is_mql and k[m] in (DEMO, CREATION_DEMO)
+        ):
+            return m, fit + total
+    return -1, 0.0
+
+
+# ---- for attribution, at the end ----------------------------------------------------------------
+
+
+def touch_channels(
+    keys: np.ndarray,
+    own_channel: np.ndarray,
+    draw: np.ndarray,
+    nurture_share: np.ndarray,
+    exposure: np.ndarray,
+    nurture_channel: int,
+) -> np.ndarray:
+    """Which channel each touch came from: nurture, the lead's own channel, or another channel
+    by exposure, from the touch's own number; the creating touch (draw -1) is its own channel."""
+    u = numbers.uniforms(keys, Lead.TOUCH_CHANNEL + np.maximum(draw, 0))
+    by_nurture = u < nurture_share
+    rest = (u - nurture_share) / np.maximum(1 - nurture_share, 1e-12)
+    elsewhere = pick_weighted(np.clip((rest - 0.5) * 2, 0, 1 - 1e-12), exposure)
+    channel = np.where(by_nurture, nurture_channel, np.where(rest < 0.5, own_channel, elsewhere))
+    return np.where(draw < 0, own_channel, channel).astype(np.int16)
+
+
+def anonymous_touches(
+    keys: np.ndarray,
+    created: np.ndarray,
+    mean: np.ndarray,
+    lookback_hours: float,
+    exposure: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner, time, channel) of the anonymous touches (ad clicks, visits) before each lead's
+    creation, grouped by owner and sorted by time: the leads' own numbers, read only for the
+    leads attribution credits."""
+    count_u = numbers.lead_fields(keys, (Lead.ANONYMOUS,))[Lead.ANONYMOUS]
+    count = transforms.poisson(count_u, mean)
+    owner = np.repeat(np.arange(len(keys)), count)
+    k = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
+    time_u, channel_u = numbers.uniform_pairs(keys[owner], Lead.ANON + k)
+    time = created[owner] - lookback_hours * time_u
+    order = np.lexsort((time, owner))
+    return owner[order], time[order], pick_weighted(channel_u[order], exposure).astype(np.int16)

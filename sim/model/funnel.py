@@ -1,69 +1,93 @@
-"""The funnel, in the order a lead lives it: arrive, nurture, MQL, review, SDR follow-up,
-SAL, SQL, opportunity, won or lost; recycled to nurture when "not yet".
+"""The funnel, in the order a lead lives it: arrive, nurture, MQL, review, SDR follow-up, SAL,
+SQL, opportunity, won or lost; recycled to nurture when "not yet".
 
-Per-lead independent draws happen in numpy batches (arrivals.py, engagement.py); SimPy keeps what
-leads share: reps, queues, trust, brand and the clock. A weekly process releases each block of
-arrivals, does the bookkeeping (spend, rep time, prospecting, trust, learning) and records the
-week's levels.
+Everything independent per lead is drawn in numpy batches from the lead's own numbers
+(arrivals.py, engagement.py); SimPy keeps what leads share: reps, queues, trust, brand and the
+clock. A weekly process releases each week's MQL moments and does the bookkeeping: prospecting,
+trust, learning and the week's levels.
 """
 
 from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import simpy
 
 from sim.brand import awareness_by_week
-from sim.clock import HOURS_PER_WEEK, DutySchedule, arrival_profile
-from sim.model import engagement
-from sim.model.arrivals import ChannelPlan, NewLeads, draw_counts, draw_leads
+from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, DutySchedule, arrival_profile
+from sim.model import decisions, engagement, numbers
+from sim.model.arrivals import Cells, ChannelPlan, NewLeads, budget_calendar, draw_leads
 from sim.model.attribution import credit
-from sim.model.codes import CREATION, JUNK_REASON, REASON, Source, Stage, State
+from sim.model.codes import ANONYMOUS, CREATION, JUNK_REASON, LOSS, REASON, Source, Stage, State
 from sim.model.columns import Columns
-from sim.model.deals import AeDesk, DealTerms, draw_terms, win_probability
-from sim.model.recorder import Recorder, ReplicationRecord
-from sim.model.sales import SdrDesk
+from sim.model.deals import AeDesk
+from sim.model.numbers import Lead
+from sim.model.outbound import Prospecting, SourcedLeads
+from sim.model.recorder import ATTRIBUTION_MODELS, Recorder, ReplicationRecord
+from sim.model.review import PASS, STOP_JUNK, ReviewDesk
+from sim.model.sales import MqlVisit, SdrDesk
+from sim.model.transforms import normal
 from sim.model.trust import TeamTrust
 from sim.scenario import Scenario
-from sim.streams import Streams
 
 LEARNING_REVIEW_WEEKS = 4  # marketing reviews rejection reasons monthly when learning is on
 NURTURE_CHANNEL = "Email nurture"
 SALES_CHANNEL = "Sales outbound"
+SOURCE_NAMES = {Source.MARKETING: "marketing", Source.SALES: "sales", Source.PARTNER: "partner"}
+SOURCE_SERIES = {
+    base: {source: f"{base}_{name}" for source, name in SOURCE_NAMES.items()}
+    for base in ("sql", "opportunities", "won", "revenue", "pipeline")
+}
+COUNTED = (
+    "mql",
+    "mql_handoffs",
+    "review_stopped",
+    "reviewed",
+    "sal",
+    "sal_acceptances",
+    "sql",
+    "sql_cold",
+    "opportunities",
+    "won",
+    "lost",
+    *(SOURCE_SERIES[base][src] for base in ("sql", "opportunities", "won") for src in SOURCE_NAMES),
+)
+VALUED = (
+    "mql_age_days",
+    "review_wait_hours",
+    "sql_wait_days",
+    "pipeline",
+    "revenue",
+    "cycle_days",
+    *(SOURCE_SERIES[base][src] for base in ("revenue", "pipeline") for src in SOURCE_NAMES),
+)
 
 LEAD_COLUMNS = {
+    "key": np.uint64,
     "channel": np.int16,
     "source": np.int8,
     "created": np.float64,
+    "week": np.int32,
     "junk": np.int8,
     "fit": np.float64,
-    "fit_points": np.float64,
-    "onset": np.float64,
-    "window_end": np.float64,
     "cold": np.float64,
-    "budget": np.bool_,
-    "authority": np.bool_,
-    "state": np.int8,
-    "reached": np.int8,
     "touch_start": np.int64,
     "touch_end": np.int64,
-    "score": np.float64,
-    "evidence": np.bool_,
-    "sql_time": np.float64,
-    "opp_time": np.float64,
-    "close_time": np.float64,
-    "amount": np.float64,
-    "in_market_at_sql": np.bool_,
-    "missing_bant": np.int8,
 }
-TOUCH_COLUMNS = {"time": np.float64, "kind": np.int8, "channel": np.int16}
+TOUCH_COLUMNS = {"time": np.float64, "kind": np.int8, "draw": np.int64, "cross": np.int64}
 
 
 class FunnelModel:
     """One replication of one plain (fully resolved) scenario."""
 
-    def __init__(self, s: Scenario, streams: Streams) -> None:
+    def __init__(self, s: Scenario, replication_seed: np.random.SeedSequence) -> None:
         self.s = s
-        self.rng = streams
+        self.root = numbers.root_key(replication_seed)
         self.env = simpy.Environment()
         self.weeks = s.simulation.weeks
         self.horizon = self.weeks * HOURS_PER_WEEK
@@ -71,17 +95,26 @@ class FunnelModel:
         self.nurture_channel = n_ch
         self.sales_channel = n_ch + 1
         self.channel_names = [c.name for c in s.channels] + [NURTURE_CHANNEL, SALES_CHANNEL]
-        # Which touch channels are marketing's (for influence): its own channels and nurture.
         self.marketing_touch = np.array(
             [c.source == "marketing" for c in s.channels] + [True, False]
         )
-        self.rec = Recorder(self.weeks, len(self.channel_names))
-        self.leads = Columns(LEAD_COLUMNS, capacity=4096)
-        self.touches = Columns(TOUCH_COLUMNS, capacity=16384)
+        self.rec = Recorder(self.weeks, s.definitions.sla_hours)
+        self.leads = Columns(LEAD_COLUMNS, capacity=8192)
+        self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
+        self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
+        self.touch_cross: list[int] = []  # the MQL table: next MQL touch from each touch
+        self.touch_score: list[float] = []  # ... and the score it crosses with
+        self.cards: dict[int, Card] = {}
+        self.deals: dict[int, Deal] = {}
+        self.visits: list[int] = []  # per lead: MQL visits so far
+        self.reached: list[int] = []  # per lead: the furthest Stage
+        self.left_at: list[float] = []  # per lead: when it left nurture for good
+        self.state: list[int] = []  # per lead: its State now
 
         b = s.brand
+        _, brand_spend = budget_calendar(s)
         self.awareness = awareness_by_week(
-            b.weekly_spend,
+            brand_spend,
             b.prior_weekly_spend,
             b.adstock_theta,
             b.hill_shape,
@@ -90,34 +123,33 @@ class FunnelModel:
             self.weeks,
             b.saturation,
         )
+        self.awareness_list = self.awareness.tolist()
         self.plan = ChannelPlan.build(s)
-        expected = self.plan.expected_leads(self.awareness, b.cpl_reduction)
-        self.counts = draw_counts(self.rng("arrivals"), expected)
-        self.exposure = np.maximum(expected.mean(axis=0), 1e-9)
-        self.profile = arrival_profile(s.start_date.weekday())
+        self.start_breadth = self.plan.breadth.copy()
+        self.cells = Cells.build(self.root, self.plan.names, self.weeks)
+        self.exposure = np.maximum(
+            self.plan.expected_leads(self.awareness, b.cpl_reduction).mean(axis=0), 1e-9
+        )
+        self.profile = arrival_profile(s.start_date.weekday(), s.simulation.arrival_pattern)
         self.rule = engagement.ScoringRule.build(s)
-        self.junk_factor = np.ones(n_ch)
-        self._learning_seen = np.zeros((2, n_ch))  # handed-off MQLs, junk rejections per channel
+        self._handed = [0] * n_ch  # per channel, since the last learning review: hand-offs
+        self._junk_rejected = [0] * n_ch  # ... and of those, rejected as junk
+        self._due: list[list[tuple[float, int, float]]] = [[] for _ in range(self.weeks)]
+        self.week = 0
 
         sales = s.sales
         self.schedule = DutySchedule.for_scenario(
             s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
         )
-        self.trust = TeamTrust(s.trust, sales.sdr_count, self.rng("trust"))
-        self.sdr = SdrDesk(
-            self.env,
-            sales,
-            self.schedule,
-            self.trust,
-            self.rec,
-            self.rng("sdr"),
-            s.definitions.sla_hours,
-            lead_info=self._lead_info,
-            on_ignored=self._ignored,
-            on_contacted=self._contacted,
-            on_unreached=self._unreached,
-        )
-        self.ae = AeDesk(self.env, sales, self._open_deal, self._close_deal)
+        self.trust = TeamTrust(s.trust, sales.sdr_count, numbers.child(self.root, "reps"))
+        self.sdr = SdrDesk(self.env, s, self.schedule, self.trust, self.rec, self)
+        self.review = ReviewDesk(s.review, self.schedule) if s.definitions.review_step else None
+        self.ae = AeDesk(self.env, sales, self._open_deal, self._close_deal, self._went_cold)
+        self.prospecting = Prospecting(s, self.root)
+        self.in_sales = 0
+        rec = self.rec
+        self._count = {name: rec.counter(name) for name in COUNTED}
+        self._value = {name: rec.valued(name) for name in VALUED}
         self._record_spend()
         self.env.process(self._weekly())
 
@@ -127,6 +159,7 @@ class FunnelModel:
         self.env.run(until=self.horizon + 1e-6)  # include the last week-end bookkeeping
         self.rec.flush()
         self._record_cohorts()
+        self._record_nurture()
         revenue_credit, pipeline_credit = self._attribution()
         return ReplicationRecord(
             weekly=self.rec.series,
@@ -140,426 +173,623 @@ class FunnelModel:
             events=next(self.env._eid),  # SimPy's event id counter: events scheduled so far
         )
 
-    def _weekly(self):
+    def _weekly(self) -> Iterator[simpy.Event]:
         block = LEARNING_REVIEW_WEEKS if self.s.learning.enabled else self.weeks
         for week in range(self.weeks):
+            self.week = week
             if week % block == 0:
                 if self.s.learning.enabled and week > 0:
                     self._learn_from_rejections()
                 self._release_arrivals(week, min(week + block, self.weeks))
+            self._schedule_due(week)
             yield self.env.timeout(HOURS_PER_WEEK)
             self._close_week(week)
 
     # ---- arrivals, nurture and scoring ----------------------------------------------------------
 
     def _release_arrivals(self, first: int, last: int) -> None:
-        rng = self.rng("leads")
-        new = draw_leads(
-            self.s,
-            self.plan,
-            self.counts[first:last],
-            first,
-            self.junk_factor,
-            self.profile,
-            rng,
-        )
+        s = self.s
+        expected = self.plan.expected_leads(self.awareness[first:last], s.brand.cpl_reduction)
+        counts = self.cells.counts(expected, first)
+        new = draw_leads(s, self.plan, self.cells, counts, first, self.profile)
+        for name, mask in (("leads", None), ("marketing_leads", new.source == Source.MARKETING)):
+            weeks = new.week if mask is None else new.week[mask]
+            self.rec.series[name] += np.bincount(weeks, minlength=self.weeks)
         if not len(new):
             return
-        fit_points = engagement.observed_fit_points(self.s, new.fit, self.rng("scoring"))
         touches = engagement.build_touches(
-            self.s,
-            new,
-            self.awareness[new.week],
-            self.exposure,
-            self.nurture_channel,
-            self.horizon,
-            self.profile,
-            self.rng("engagement"),
+            s, new, self.awareness[new.week], self.horizon, self.profile
         )
-        mql_time, mql_score = engagement.first_mql(self.rule, touches, fit_points, new.created)
-        self._add_leads(new, fit_points, touches, mql_score)
-        for week_series, mask in (("leads", None), ("marketing_leads", new.source == 0)):
-            weeks = new.week if mask is None else new.week[mask]
-            self.rec.series[week_series] += np.bincount(weeks, minlength=self.weeks)
-        base = self.leads.n - len(new)
-        now = self.env.now
-        for i in np.nonzero(mql_time < self.horizon)[0].tolist():
-            self._schedule_mql(base + i, float(mql_time[i]) - now)
-
-    def _add_leads(
-        self, new: NewLeads, fit_points: np.ndarray, touches: engagement.Touches, score: np.ndarray
-    ) -> None:
-        first_touch = self.touches.n
-        self.touches.append(time=touches.time, kind=touches.kind, channel=touches.channel)
-        n = len(new)
+        table = engagement.mql_table(self.rule, touches, new.fit_points)
+        base, first_touch = self.leads.n, self.touches.n
+        cross = np.where(table.cross >= 0, table.cross + first_touch, -1)
+        self.touches.append(time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross)
+        self.touch_time += touches.time.tolist()
+        self.touch_cross += cross.tolist()
+        self.touch_score += table.score.tolist()
+        offset = first_touch + touches.offset
         self.leads.append(
+            key=new.key,
             channel=new.channel,
             source=new.source,
             created=new.created,
+            week=new.week,
             junk=new.junk_type,
             fit=new.fit,
-            fit_points=fit_points,
-            onset=new.onset,
-            window_end=new.window_end,
             cold=new.cold_time,
-            budget=new.budget,
-            authority=new.authority,
-            state=np.full(n, State.NURTURE, np.int8),
-            reached=np.full(n, Stage.LEAD, np.int8),
-            touch_start=first_touch + touches.offset[:-1],
-            touch_end=first_touch + touches.offset[1:],
-            score=score,
-            sql_time=np.full(n, np.nan),
-            opp_time=np.full(n, np.nan),
-            close_time=np.full(n, np.nan),
+            touch_start=offset[:-1],
+            touch_end=offset[1:],
         )
+        self._extend_state(len(new))
+        first_cross = cross[touches.offset[:-1]]
+        mql = np.nonzero(first_cross >= 0)[0]
+        when = self.touches["time"][first_cross[mql]]
+        mql = mql[when < self.horizon]
+        self._add_cards(new, mql, base, offset)
+        for i in mql.tolist():
+            j = int(offset[i])
+            t = self.touch_time[self.touch_cross[j]]
+            self._due[int(t // HOURS_PER_WEEK)].append((t, base + i, self.touch_score[j]))
 
-    def _schedule_mql(self, lead: int, delay: float) -> None:
-        timeout = self.env.timeout(max(delay, 0.0))
-        timeout.callbacks.append(lambda _e: self._mql(lead))
+    def _add_cards(self, new: NewLeads, idx: np.ndarray, base: int, offset: np.ndarray) -> None:
+        """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
+        s = self.s
+        win, amount, cycle = deal_numbers(new.key[idx])
+        columns = (
+            new.key[idx].tolist(),
+            new.created[idx].tolist(),
+            new.channel[idx].tolist(),
+            new.source[idx].tolist(),
+            new.junk_type[idx].tolist(),
+            (new.fit[idx] >= s.buyers.need_fit_minimum).tolist(),
+            new.budget[idx].tolist(),
+            new.authority[idx].tolist(),
+            new.onset[idx].tolist(),
+            new.window_end[idx].tolist(),
+            new.fit[idx].tolist(),
+            (new.fit_points[idx] / max(s.scoring.fit_points_max, 1e-9)).tolist(),
+            offset[idx].tolist(),
+            offset[idx + 1].tolist(),
+            win,
+            amount,
+            cycle,
+        )
+        leads = (base + idx).tolist()
+        self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
 
-    def _mql(self, lead: int) -> None:
-        """The lead's score crossed the threshold (or it asked for a demo)."""
-        L, now = self.leads.rows, self.env.now
-        if L["reached"][lead] < Stage.MQL:
-            L["reached"][lead] = Stage.MQL
-            self.rec.add("mql", now)
-            self.rec.add("mql_age_days", now, (now - L["created"][lead]) / 24.0)
-        if self.s.definitions.review_step:
-            L["state"][lead] = State.REVIEW
-            self.rec.add("spend_review", now, self.s.review.cost_per_review)
-            done = self.schedule.after_working_hours(now, self.s.review.delay_hours)
-            timeout = self.env.timeout(done - now)
-            timeout.callbacks.append(lambda _e: self._reviewed(lead))
+    def _extend_state(self, n: int) -> None:
+        self.visits += [0] * n
+        self.reached += [Stage.LEAD] * n
+        self.left_at += [math.inf] * n
+        self.state += [State.NURTURE] * n
+
+    def _schedule_due(self, week: int) -> None:
+        now, timeout, arrive = self.env.now, self.env.timeout, self._mql
+        for t, lead, score in self._due[week]:
+            timeout(t - now, (lead, score)).callbacks.append(arrive)
+        self._due[week] = []
+
+    def _schedule_mql(self, lead: int, t: float, score: float) -> None:
+        week = int(t // HOURS_PER_WEEK)
+        if week <= self.week:
+            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score))
+            event.callbacks.append(self._mql)
+        elif week < self.weeks:
+            self._due[week].append((t, lead, score))
+
+    def _mql(self, event: simpy.Event) -> None:
+        """The lead's score crossed the threshold (or it asked for a demo): it raised its hand."""
+        lead, score = event._value
+        now = self.env.now
+        card = self.cards[lead]
+        visit = self.visits[lead]
+        self.visits[lead] = visit + 1
+        if self.reached[lead] < Stage.MQL:
+            self.reached[lead] = Stage.MQL
+            self._count["mql"](now)
+            self._value["mql_age_days"]((now, (now - card.created) / HOURS_PER_DAY))
+        mql = MqlVisit(lead, card.key, visit, now, card.junk > 0)
+        if self.review is None:
+            self._hand_off(mql, score)
         else:
-            self._hand_off(lead)
+            self._review(mql, card, score)
 
-    def _reviewed(self, lead: int) -> None:
-        """A marketer checked the MQL: junk and poor fit are stopped, evidence is attached."""
-        L, now, rng = self.leads.rows, self.env.now, self.rng("review")
-        if L["junk"][lead] and rng.random() < self.s.review.catch_junk:
-            self._reject(lead, REASON["review_junk"], State.DISQUALIFIED)
-            self.rec.add("review_stopped", now)
-            return
-        poor_fit = L["fit"][lead] < self.s.buyers.need_fit_minimum
-        if poor_fit and rng.random() < self.s.review.catch_poor_fit:
-            self._reject(lead, REASON["review_poor_fit"], State.DISQUALIFIED)
-            self.rec.add("review_stopped", now)
-            return
-        L["evidence"][lead] = True
-        self._hand_off(lead)
+    def _review(self, visit: MqlVisit, card: Card, score: float) -> None:
+        """A marketer checks the MQL: junk and poor fit are stopped, evidence is attached."""
+        now, cfg = self.env.now, self.s.review
+        done, handoff = self.review.finish(now)
+        self.rec.add("spend_review", now, cfg.cost_per_review)
+        self.rec.add("reviewer_hours", now, self.review.reviewer_hours_per_review)
+        self.state[visit.lead] = State.REVIEW
+        verdict = self.review.verdict(visit, not card.need)
+        if verdict == PASS:
+            self._count["reviewed"](handoff)
+            self._value["review_wait_hours"]((handoff, handoff - now))
+            if cfg.attach_evidence:
+                visit.merit = card.merit
+            event = self.env.timeout(handoff - now, (visit, score))
+            event.callbacks.append(self._reviewed)
+            self.in_sales += 1
+        elif done < self.horizon:  # a verdict after the end never happens: still in review
+            self._count["review_stopped"](done)
+            reason = REASON["review_junk"] if verdict == STOP_JUNK else REASON["review_poor_fit"]
+            self._close_lead(visit.lead, done, reason)
 
-    def _hand_off(self, lead: int) -> None:
-        L, now = self.leads.rows, self.env.now
-        L["state"][lead] = State.SALES
-        L["reached"][lead] = max(L["reached"][lead], Stage.HANDED)
-        self.rec.add("mql_handoffs", now)
-        self._learning_seen[0, L["channel"][lead]] += 1
-        self.sdr.handoff(lead, now, float(L["score"][lead]))
+    def _reviewed(self, event: simpy.Event) -> None:
+        visit, score = event._value
+        self.in_sales -= 1
+        self._hand_off(visit, score)
 
-    # ---- what sales does with it ------------------------------------------------------------
+    def _hand_off(self, visit: MqlVisit, score: float) -> None:
+        lead = visit.lead
+        if self.reached[lead] < Stage.HANDED:
+            self.reached[lead] = Stage.HANDED
+        self._count["mql_handoffs"](self.env.now)
+        self._handed[self.cards[lead].channel] += 1
+        self.state[lead] = State.SALES
+        self.in_sales += 1
+        self.sdr.hand_off(visit, score)
 
-    def _lead_info(self, lead: int, now: float) -> tuple[bool, bool, float | None]:
-        L = self.leads.rows
-        in_market = bool(L["onset"][lead] <= now < L["window_end"][lead])
-        merit = None
-        if L["evidence"][lead]:
-            merit = float(L["fit_points"][lead] / max(self.s.scoring.fit_points_max, 1e-9))
-        return in_market, bool(L["junk"][lead]), merit
+    # ---- what sales found (sales.Outcomes) -------------------------------------------------------
 
-    def _ignored(self, lead: int, now: float) -> None:
-        self.sdr.first_wait.pop(lead, None)
-        self._recycle(lead, REASON["ignored"])
+    def responsive(self, lead: int, at: float) -> bool:
+        card = self.cards[lead]
+        return card.onset <= at < card.window_end
 
-    def _unreached(self, lead: int, rep: int, now: float) -> None:
+    # An outcome due at or after the horizon never happens: the lead stays with sales.
+
+    def ignored(self, visit: MqlVisit, at: float) -> None:
+        if at < self.horizon:
+            self.in_sales -= 1
+            self._recycle(visit.lead, at, REASON["ignored"])
+
+    def unreached(self, visit: MqlVisit, rep: int, at: float) -> None:
         """Every attempt met silence: to the rep, one more MQL that was not a real lead."""
-        self.trust.experience(rep, good=False)
-        self.sdr.first_wait.pop(lead, None)
-        self._recycle(lead, REASON["unresponsive"])
-
-    def _contacted(self, lead: int, rep: int, now: float) -> None:
-        """Discovery call done: accept (SAL) or reject with a reason, then check BANT for SQL."""
-        L, s = self.leads.rows, self.s
-        junk = int(L["junk"][lead])
-        if junk:
+        if at < self.horizon:
             self.trust.experience(rep, good=False)
-            self._learning_seen[1, L["channel"][lead]] += 1
-            self.sdr.first_wait.pop(lead, None)
-            self._reject(lead, JUNK_REASON[junk], State.DISQUALIFIED)
+            self.in_sales -= 1
+            self._recycle(visit.lead, at, REASON["unresponsive"])
+
+    def contacted(self, visit: MqlVisit, rep: int, at: float) -> None:
+        """Discovery call done: accept (SAL) or reject as junk, then check BANT for SQL."""
+        if at >= self.horizon:
             return
-        fit = L["fit"][lead]
-        if fit < s.buyers.need_fit_minimum:
+        lead = visit.lead
+        card = self.cards[lead]
+        self.in_sales -= 1
+        if card.junk:
             self.trust.experience(rep, good=False)
-            self.sdr.first_wait.pop(lead, None)
-            self._reject(lead, REASON["poor_fit"], State.DISQUALIFIED)
+            self._junk_rejected[card.channel] += 1
+            self._close_lead(lead, at, JUNK_REASON[card.junk])
             return
-        self.trust.experience(rep, good=True)
-        L["reached"][lead] = max(L["reached"][lead], Stage.SAL)
-        self.rec.add("sal", now)
-        in_market = bool(L["onset"][lead] <= now < L["window_end"][lead])
-        d = s.definitions
-        failing = [
-            (d.sql_requires_budget, bool(L["budget"][lead]), "no_budget"),
-            (d.sql_requires_authority, bool(L["authority"][lead]), "no_authority"),
-            (d.sql_requires_timing, in_market, "timing"),
-        ]
-        for required, holds, reason in failing:
-            if required and not holds:
-                self.sdr.first_wait.pop(lead, None)
-                self._recycle(lead, REASON[reason])
-                return
-        # Timing is priced by the not-in-market factor of the win chance, not counted twice here.
-        L["missing_bant"][lead] = sum(not holds for _, holds, name in failing if name != "timing")
-        self.sdr.sql_from_handoff(lead)
-        self._become_sql(lead, in_market)
+        if self.reached[lead] < Stage.SAL:
+            self.reached[lead] = Stage.SAL
+            self._count["sal"](at)
+        self._count["sal_acceptances"](at)
+        self.trust.experience(rep, good=card.need)
+        in_market = card.onset <= at < card.window_end
+        verdict, missing = decisions.qualification(
+            self.s.definitions, card.need, card.budget, card.authority, in_market
+        )
+        if verdict == decisions.SQL:
+            self.sdr.credit_sql(visit)
+            self.state[lead] = State.SQL_WAIT
+            self.left_at[lead] = at
+            event = self.env.timeout(at - self.env.now, (lead, in_market, missing))
+            event.callbacks.append(self._sql)
+        elif verdict in decisions.RECYCLE_REASONS:
+            self._recycle(lead, at, verdict)
+        else:
+            self._close_lead(lead, at, verdict)
 
-    def _reject(self, lead: int, reason: int, state: State) -> None:
-        self.leads.rows["state"][lead] = state
-        self.rec.reason(reason, self.env.now)
+    def _close_lead(self, lead: int, at: float, reason: int) -> None:
+        """Disqualified for good (junk, poor fit): it leaves the funnel with its reason."""
+        self.state[lead] = State.DISQUALIFIED
+        self.left_at[lead] = at
+        self.rec.reason(reason, at)
 
-    def _recycle(self, lead: int, reason: int) -> None:
-        """Not now: back to nurture, to become an MQL again when its score earns it."""
-        L, now = self.leads.rows, self.env.now
-        self.rec.reason(reason, now)
-        L["state"][lead] = State.NURTURE
-        start, end = int(L["touch_start"][lead]), int(L["touch_end"][lead])
-        t = self.touches.rows["time"][start:end]
-        k = self.touches.rows["kind"][start:end]
-        when, score = engagement.next_mql(self.rule, t, k, float(L["fit_points"][lead]), now)
-        if when < self.horizon:
-            L["score"][lead] = score
-            self._schedule_mql(lead, when - now)
+    def _recycle(self, lead: int, at: float, reason: int) -> None:
+        """Not now: back to nurture, to become an MQL again when its score earns it (the score
+        is reset, so the next MQL moment is the MQL table's entry of the next touch)."""
+        self.rec.reason(reason, at)
+        self.state[lead] = State.NURTURE
+        card = self.cards[lead]
+        j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
+        if j >= card.touch_end:
+            return
+        k = self.touch_cross[j]
+        if k >= 0 and self.touch_time[k] < self.horizon:
+            self._schedule_mql(lead, self.touch_time[k], self.touch_score[j])
 
-    def _become_sql(self, lead: int, in_market: bool) -> None:
-        L, now = self.leads.rows, self.env.now
-        L["state"][lead] = State.SQL_WAIT
-        L["reached"][lead] = max(L["reached"][lead], Stage.SQL)
-        L["sql_time"][lead] = now
-        L["in_market_at_sql"][lead] = in_market
-        self.rec.add("sql", now)
+    # ---- SQLs and opportunities -------------------------------------------------------------
+
+    def _sql(self, event: simpy.Event) -> None:
+        lead, in_market, missing = event._value
+        now = self.env.now
+        if self.reached[lead] < Stage.SQL:
+            self.reached[lead] = Stage.SQL
+        self.deals[lead] = Deal(now, in_market, missing)
+        self.state[lead] = State.SQL_WAIT
+        self._count["sql"](now)
+        self._count[SOURCE_SERIES["sql"][self.cards[lead].source]](now)
         self.ae.submit(lead)
 
-    # ---- opportunities -------------------------------------------------------------------
-
-    def _open_deal(self, lead: int, now: float) -> DealTerms:
-        L, s = self.leads.rows, self.s
-        waited = now - L["sql_time"][lead]
-        fit = float(L["fit"][lead])
-        in_market = bool(L["in_market_at_sql"][lead])
-        week = self.rec.week_of(now)
-        p_win = win_probability(
-            s.deals,
-            fit,
-            in_market,
-            int(L["missing_bant"][lead]),
-            float(self.awareness[week]),
-            s.brand.win_rate_lift,
+    def _open_deal(self, lead: int, now: float) -> float:
+        """An AE takes the SQL up: the deal's terms come from the lead's own numbers."""
+        cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
+        waited = now - deal.sql_time
+        p_win = decisions.win_probability(
+            cfg,
+            card.fit,
+            deal.in_market,
+            deal.missing_bant,
+            self.awareness_list[min(int(now // HOURS_PER_WEEK), self.weeks - 1)],
+            self.s.brand.win_rate_lift,
             waited,
         )
-        terms = draw_terms(s.deals, self.rng("deals"), fit, p_win, in_market, waited)
-        L["state"][lead] = State.OPPORTUNITY
-        L["reached"][lead] = Stage.OPPORTUNITY
-        L["opp_time"][lead] = now
-        L["amount"][lead] = terms.amount
-        self.rec.add("opportunities", now)
-        self.rec.add("sql_wait_days", now, waited / 24.0)
-        self.rec.add("pipeline", now, terms.amount)
-        source = int(L["source"][lead])
-        if source == Source.MARKETING:
-            self.rec.add("pipeline_marketing", now, terms.amount)
-        elif source == Source.SALES:
-            self.rec.add("pipeline_sales", now, terms.amount)
-        return terms
+        amount = float(decisions.deal_amount(cfg, card.fit, card.amount_z))
+        deal.won = card.win_u < p_win
+        if not deal.won:
+            given_loss = (card.win_u - p_win) / (1 - p_win)
+            deal.loss = decisions.loss_reason(cfg, deal.in_market, waited, given_loss)
+        deal.amount = amount
+        deal.opp_time = now
+        self.reached[lead] = Stage.OPPORTUNITY
+        self.state[lead] = State.OPPORTUNITY
+        source = card.source
+        self._count["opportunities"](now)
+        self._count[SOURCE_SERIES["opportunities"][source]](now)
+        self._value["sql_wait_days"]((now, waited / HOURS_PER_DAY))
+        self._value["pipeline"]((now, amount))
+        self._value[SOURCE_SERIES["pipeline"][source]]((now, amount))
+        return float(decisions.cycle_hours(cfg, card.cycle_z))
 
-    def _close_deal(self, lead: int, terms: DealTerms) -> None:
-        L, now = self.leads.rows, self.env.now
-        L["close_time"][lead] = now
-        days = (now - L["opp_time"][lead]) / 24.0
-        self.rec.add("cycle_days", now, days)
-        if not terms.won:
-            L["state"][lead] = State.LOST
-            self.rec.add("lost", now)
-            self.rec.loss(terms.loss_reason, now)
+    def _close_deal(self, lead: int) -> None:
+        now, deal = self.env.now, self.deals[lead]
+        deal.close_time = now
+        self._value["cycle_days"]((now, (now - deal.opp_time) / HOURS_PER_DAY))
+        if not deal.won:
+            self.state[lead] = State.LOST
+            self._count["lost"](now)
+            self.rec.loss(deal.loss, now)
             return
-        L["state"][lead] = State.WON
-        L["reached"][lead] = Stage.WON
-        self.rec.add("won", now)
-        self.rec.add("revenue", now, terms.amount)
-        source = int(L["source"][lead])
-        name = {Source.MARKETING: "revenue_marketing", Source.SALES: "revenue_sales"}
-        self.rec.add(name.get(source, "revenue_partner"), now, terms.amount)
-        if self._has_marketing_touch(lead, now):
-            self.rec.add("revenue_influenced", now, terms.amount)
+        self.state[lead] = State.WON
+        self.reached[lead] = Stage.WON
+        source = self.cards[lead].source
+        self._count["won"](now)
+        self._count[SOURCE_SERIES["won"][source]](now)
+        self._value["revenue"]((now, deal.amount))
+        self._value[SOURCE_SERIES["revenue"][source]]((now, deal.amount))
 
-    def _has_marketing_touch(self, lead: int, until: float) -> bool:
-        L = self.leads.rows
-        start, end = int(L["touch_start"][lead]), int(L["touch_end"][lead])
-        times = self.touches.rows["time"][start:end]
-        channels = self.touches.rows["channel"][start:end][times <= until]
-        return bool(self.marketing_touch[channels].any())
+    def _went_cold(self, lead: int, at: float) -> None:
+        self.state[lead] = State.COLD
+        self._count["sql_cold"](at)
+        self.rec.loss(LOSS["went_cold"], at)
 
     # ---- sales prospecting ---------------------------------------------------------------
 
-    def _prospect(self, week: int, sdr_hours: float, ae_hours: float) -> None:
-        """Hours not spent on MQLs or deals go to outbound prospecting: sales-sourced SQLs."""
-        s, rng = self.s.sales, self.rng("outbound")
-        n = rng.poisson(
-            sdr_hours * s.outbound_sqls_per_hour + ae_hours * s.ae_outbound_sqls_per_hour
-        )
-        if n == 0 or week + 1 >= self.weeks:
+    def _add_sourced(self, sourced: SourcedLeads) -> None:
+        """Sales-sourced SQLs appear at their moments next week."""
+        n = len(sourced)
+        if n == 0:
             return
-        start = (week + 1) * HOURS_PER_WEEK
-        created = start + np.sort(rng.random(n)) * HOURS_PER_WEEK
-        fit = rng.beta(
-            s.outbound_fit_mean * self.s.buyers.fit_concentration,
-            (1 - s.outbound_fit_mean) * self.s.buyers.fit_concentration,
-            n,
-        )
-        window = rng.exponential(self.s.buyers.in_market_weeks * HOURS_PER_WEEK, n)
-        aw = self.awareness[week + 1]
-        anon = rng.poisson(self.s.attribution.anonymous_touches * aw, n)
-        first_touch = self.touches.n
-        lookback = self.s.attribution.anonymous_lookback_days * 24.0
-        times, kinds, chans, starts, ends = [], [], [], [], []
-        pos = first_touch
-        for i in range(n):
-            k = int(anon[i])
-            t_anon = np.sort(created[i] - lookback * rng.random(k))
-            chan = engagement.pick_weighted(rng, self.exposure, k)
-            times += [*t_anon.tolist(), float(created[i])]
-            kinds += [0] * k + [CREATION]
-            chans += [*chan.tolist(), self.sales_channel]
-            starts.append(pos)
-            pos += k + 1
-            ends.append(pos)
+        base, first_touch = self.leads.n, self.touches.n
         self.touches.append(
-            time=np.array(times), kind=np.array(kinds, np.int8), channel=np.array(chans, np.int16)
+            time=sourced.created,
+            kind=np.full(n, CREATION, np.int8),
+            draw=np.full(n, -1, np.int64),
+            cross=np.full(n, -1, np.int64),
         )
+        self.touch_time += sourced.created.tolist()
+        self.touch_cross += [-1] * n
+        self.touch_score += [0.0] * n
+        week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
+        touch = first_touch + np.arange(n)
         self.leads.append(
+            key=sourced.key,
             channel=np.full(n, self.sales_channel, np.int16),
             source=np.full(n, Source.SALES, np.int8),
-            created=created,
-            fit=fit,
-            fit_points=fit * self.s.scoring.fit_points_max,
-            onset=created,
-            window_end=created + window,
+            created=sourced.created,
+            week=week,
+            fit=sourced.fit,
             cold=np.full(n, np.inf),
-            budget=np.ones(n, bool),
-            authority=np.ones(n, bool),
-            state=np.full(n, State.NURTURE, np.int8),
-            reached=np.full(n, Stage.LEAD, np.int8),
-            touch_start=np.array(starts),
-            touch_end=np.array(ends),
-            sql_time=np.full(n, np.nan),
-            opp_time=np.full(n, np.nan),
-            close_time=np.full(n, np.nan),
+            touch_start=touch,
+            touch_end=touch + 1,
         )
-        base = self.leads.n - n
+        self._extend_state(n)
+        win, amount, cycle = deal_numbers(sourced.key)
+        created = sourced.created.tolist()
         for i in range(n):
-            self._schedule_sourced_sql(base + i, float(created[i]) - self.env.now)
-
-    def _schedule_sourced_sql(self, lead: int, delay: float) -> None:
-        timeout = self.env.timeout(max(delay, 0.0))
-        timeout.callbacks.append(lambda _e: self._become_sql(lead, True))
+            lead = base + i
+            self.cards[lead] = Card(
+                int(sourced.key[i]),
+                created[i],
+                self.sales_channel,
+                Source.SALES,
+                0,
+                bool(sourced.need[i]),
+                bool(sourced.budget[i]),
+                bool(sourced.authority[i]),
+                created[i],
+                math.inf,
+                float(sourced.fit[i]),
+                float(sourced.fit[i]),
+                first_touch + i,
+                first_touch + i + 1,
+                win[i],
+                amount[i],
+                cycle[i],
+            )
+            if created[i] < self.horizon:
+                value = (lead, bool(sourced.in_market[i]), int(sourced.missing_bant[i]))
+                event = self.env.timeout(created[i] - self.env.now, value)
+                event.callbacks.append(self._sql)
 
     # ---- weekly bookkeeping -------------------------------------------------------------------
 
     def _record_spend(self) -> None:
+        """Paid media is spent as budgeted (the calendar), brand likewise; reps cost their week."""
         s, plan, series = self.s, self.plan, self.rec.series
-        organic_cost = (self.counts * np.where(plan.is_budget, 0.0, plan.base_cpl)).sum(axis=1)
-        series["spend_media"][:] = plan.budget.sum() + organic_cost
-        series["paid_leads"][:] = self.counts[:, plan.is_budget].sum(axis=1)
-        cpl = plan.cpl(self.awareness, s.brand.cpl_reduction)[:, plan.is_budget]
-        budgets = plan.budget[plan.is_budget]
-        series["cpl"][:] = (cpl * budgets).sum(axis=1) / max(budgets.sum(), 1e-9)
-        series["spend_brand"][:] = s.brand.weekly_spend
-        series["spend_nurture"][:] = s.nurture.weekly_cost
+        series["spend_media"][:] = plan.budget[:, plan.is_budget].sum(axis=1)
+        series["spend_brand"][:] = budget_calendar(s)[1]
         series["sales_cost"][:] = (s.sales.sdr_count + s.sales.ae_count) * s.sales.rep_cost_per_week
         series["awareness"][:] = self.awareness
 
     def _close_week(self, week: int) -> None:
-        self.rec.flush()
-        s, series, now = self.s, self.rec.series, self.env.now
+        s, series = self.s, self.rec.series
+        sales = s.sales
         duty = self.schedule.hours_on_duty_per_week()
-        sdr_hours = s.sales.sdr_count * duty
-        series["sdr_hours"][week] = sdr_hours
-        sdr_outbound = max(sdr_hours - series["sdr_mql_hours"][week], 0.0)
-        ae_hours = s.sales.ae_count * duty
-        states = np.bincount(self.leads["state"], minlength=len(State.NAMES))
-        open_opps = states[State.OPPORTUNITY]
-        opp_hours = min(open_opps * s.sales.ae_hours_per_opportunity_week, ae_hours)
-        series["ae_hours"][week] = ae_hours
+        sdr_duty = sales.sdr_count * duty
+        left = max(sdr_duty - self.sdr.mql_hours - self.sdr.block_hours, 0.0)
+        ae_duty = sales.ae_count * duty
+        opp_hours = min(self.ae.open * sales.ae_hours_per_opportunity_week, ae_duty)
+        self.ae.expire()
+        paused = self.ae.waiting() > sales.ae_backlog_limit * sales.ae_count
+        sdr_prospecting = self.sdr.block_hours + (0.0 if paused else left)
+        ae_prospecting = 0.0 if paused else ae_duty - opp_hours
+        series["sdr_hours"][week] = sdr_duty
+        series["sdr_idle_hours"][week] = left if paused else 0.0
+        series["ae_hours"][week] = ae_duty
         series["ae_opportunity_hours"][week] = opp_hours
-        series["outbound_hours"][week] = sdr_outbound + ae_hours - opp_hours
-        self._prospect(week, sdr_outbound, ae_hours - opp_hours)
+        series["outbound_hours"][week] = sdr_prospecting + ae_prospecting
+        if week + 1 < self.weeks:
+            self._add_sourced(self.prospecting.week(week, sdr_prospecting, ae_prospecting))
+            series["accounts_worked"][week] = self.prospecting.worked
 
-        self.trust.weekly_exchange()
-        series["trust"][week] = self.trust.level.mean()
-        series["trust_sd"][week] = self.trust.level.std()
+        self.trust.weekly_exchange(self.sdr.busy_hours, duty)
+        self.sdr.new_week()
+        series["trust"][week] = self.trust.mean()
+        series["trust_sd"][week] = self.trust.spread()
         series["reps_convinced"][week] = self.trust.convinced_share()
         series["mql_queue"][week] = self.sdr.queued()
         series["sql_queue"][week] = self.ae.waiting()
-        nurture = self.leads["state"] == State.NURTURE
-        series["in_nurture"][week] = np.count_nonzero(nurture & (self.leads["cold"] > now))
-        series["in_sales"][week] = states[State.SALES] + states[State.REVIEW]
-        series["in_opportunity"][week] = open_opps
+        series["in_sales"][week] = self.in_sales
+        series["in_opportunity"][week] = self.ae.open
+        series["accounts_available"][week] = self.prospecting.available()
 
     def _learn_from_rejections(self) -> None:
-        """Marketing reads the rejection reasons and narrows targeting where junk is rejected."""
-        handed, junk = self._learning_seen
+        """Marketing reads the rejection reasons and narrows the targeting of paid channels that
+        send junk: fewer junk leads, at a higher CPL (the targeting trade-off, not for free)."""
+        handed, junk = np.array(self._handed, float), np.array(self._junk_rejected, float)
         rate = np.divide(junk, handed, out=np.zeros_like(junk), where=handed > 0)
         cfg = self.s.learning
-        self.junk_factor = np.maximum(self.junk_factor * (1 - cfg.rate * rate), cfg.floor)
-        self._learning_seen[:] = 0
+        narrowed = np.maximum(
+            self.plan.breadth * (1 - cfg.rate * rate), cfg.floor * self.start_breadth
+        )
+        self.plan = self.plan.at_breadth(
+            self.s, np.where(self.plan.is_budget, narrowed, self.plan.breadth)
+        )
+        self._handed = [0] * len(self._handed)
+        self._junk_rejected = [0] * len(self._junk_rejected)
 
     # ---- end of run ------------------------------------------------------------------------
 
     def _record_cohorts(self) -> None:
         L, series = self.leads, self.rec.series
         marketing = L["source"] == Source.MARKETING
-        week = np.minimum((L["created"][marketing] // HOURS_PER_WEEK).astype(int), self.weeks - 1)
-        reached = L["reached"][marketing]
+        week = np.minimum(L["week"][marketing], self.weeks - 1)
+        reached = np.asarray(self.reached, np.int8)[marketing]
         for name, stage in (
             ("cohort_leads", Stage.LEAD),
             ("cohort_mql", Stage.MQL),
             ("cohort_handed", Stage.HANDED),
             ("cohort_sal", Stage.SAL),
             ("cohort_sql", Stage.SQL),
+            ("cohort_opportunity", Stage.OPPORTUNITY),
             ("cohort_won", Stage.WON),
         ):
             series[name][:] = np.bincount(week[reached >= stage], minlength=self.weeks)
 
+    def _record_nurture(self) -> None:
+        """Engaged leads in nurture at each week's end, the touches sent them, and the cost; and
+        the leads and fees of each channel.
+
+        A lead is in nurture from its creation until it goes cold or leaves for good (an SQL,
+        a disqualification), except while it is with sales or in review."""
+        L, series = self.leads, self.rec.series
+        inbound = L["source"] != Source.SALES
+        leave = np.minimum(L["cold"], np.asarray(self.left_at, float))[inbound]
+        ends = (np.arange(self.weeks) + 1) * HOURS_PER_WEEK
+        joined = np.searchsorted(np.sort(L["created"][inbound]), ends, side="right")
+        gone = np.searchsorted(np.sort(leave), ends, side="right")
+        series["in_nurture"][:] = np.maximum(joined - gone - series["in_sales"], 0)
+        nur = self.s.nurture
+        series["nurture_touches"][:] = series["in_nurture"] * nur.touches_per_week
+        series["spend_nurture"][:] = (
+            nur.weekly_cost + nur.cost_per_touch * series["nurture_touches"]
+        )
+        fee = np.array([0.0 if c.volume == "budget" else c.base_cpl for c in self.s.channels])
+        channel, week = L["channel"][inbound], L["week"][inbound]
+        series["spend_referral"][:] = np.bincount(week, fee[channel], self.weeks)[: self.weeks]
+        paid = self.plan.is_budget[channel]
+        series["paid_leads"][:] = np.bincount(week[paid], minlength=self.weeks)[: self.weeks]
+
     def _attribution(self) -> tuple[np.ndarray, np.ndarray]:
-        L, T = self.leads, self.touches
+        """Credit won revenue and opened pipeline to channels, over each lead's touch path: the
+        anonymous touches before it, its creating touch and its engagements (channels worked
+        out here, for these leads only)."""
+        L = self.leads
+        deals = [(lead, d) for lead, d in self.deals.items() if d.opp_time == d.opp_time]
+        if not deals:
+            empty = np.zeros((self.weeks, len(self.channel_names), len(ATTRIBUTION_MODELS)))
+            return empty, empty.copy()
+        opened = np.array([lead for lead, _ in deals])
+        paths = self._paths(opened)
+        opp_time = np.array([d.opp_time for _, d in deals])
+        close_time = np.array([d.close_time for _, d in deals])
+        amount = np.array([d.amount for _, d in deals])
+        won = np.array([d.won for _, d in deals]) & ~np.isnan(close_time)
+        sales = L["source"][opened] == Source.SALES
+        half_life = self.s.attribution.time_decay_half_life_days * HOURS_PER_DAY
         n_ch = len(self.channel_names)
-        half_life = self.s.attribution.time_decay_half_life_days * 24.0
-        sales = L["source"] == Source.SALES
         result = []
-        for mask, when in (
-            (L["state"] == State.WON, L["close_time"]),
-            (~np.isnan(L["opp_time"]), L["opp_time"]),
-        ):
+        for mask, when in ((won, close_time), (np.ones(len(opened), bool), opp_time)):
             idx = np.nonzero(mask)[0]
+            week = np.minimum((when[idx] // HOURS_PER_WEEK).astype(int), self.weeks - 1)
             result.append(
                 credit(
-                    T["time"],
-                    T["kind"],
-                    T["channel"],
-                    L["touch_start"][idx],
-                    L["touch_end"][idx],
+                    paths.time,
+                    paths.kind,
+                    paths.channel,
+                    paths.start[idx],
+                    paths.end[idx],
                     when[idx],
-                    L["opp_time"][idx],
-                    L["amount"][idx],
-                    np.minimum((when[idx] // HOURS_PER_WEEK).astype(int), self.weeks - 1),
+                    opp_time[idx],
+                    amount[idx],
+                    week,
                     sales[idx],
                     n_ch,
                     self.weeks,
                     half_life,
                 )
             )
+        self._record_influence(paths, won, close_time, amount)
         return result[0], result[1]
+
+    def _paths(self, leads: np.ndarray) -> _Paths:
+        """The touch paths of `leads`, anonymous touches first, each path sorted by time."""
+        L, T = self.leads, self.touches
+        start, end = L["touch_start"][leads], L["touch_end"][leads]
+        length = end - start
+        owner = np.repeat(np.arange(len(leads)), length)
+        idx = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+        idx += start[owner]
+        lead = leads[owner]
+        channel = engagement.touch_channels(
+            L["key"][lead],
+            L["channel"][lead],
+            T["draw"][idx],
+            self._nurture_share(self.awareness[L["week"][lead]]),
+            self.exposure,
+            self.nurture_channel,
+        )
+        att = self.s.attribution
+        dark = self.s.brand.dark_funnel_touches * self.awareness[L["week"][leads]]
+        inbound = L["source"][leads] != Source.SALES
+        a_owner, a_time, a_channel = engagement.anonymous_touches(
+            L["key"][leads],
+            L["created"][leads],
+            att.anonymous_touches + np.where(inbound, dark, 0.0),
+            att.anonymous_lookback_days * HOURS_PER_DAY,
+            self.exposure,
+        )
+        owners = np.concatenate((a_owner, owner))
+        after = np.concatenate((np.zeros(len(a_owner)), np.ones(len(owner))))
+        order = np.lexsort((after, owners))  # stable: each group keeps its time order
+        time = np.concatenate((a_time, T["time"][idx]))[order]
+        kind = np.concatenate((np.full(len(a_owner), ANONYMOUS, np.int8), T["kind"][idx]))[order]
+        chan = np.concatenate((a_channel, channel))[order]
+        per = np.bincount(owners, minlength=len(leads))
+        offsets = np.concatenate(([0], np.cumsum(per)))
+        return _Paths(time, kind, chan, offsets[:-1], offsets[1:])
+
+    def _nurture_share(self, awareness: np.ndarray) -> np.ndarray:
+        b, nur = self.s.buyers, self.s.nurture
+        self_rate = b.self_engagements_per_week * (1 + self.s.brand.response_lift * awareness)
+        nurture_rate = nur.touches_per_week * nur.content_relevance * nur.response_per_touch
+        return nurture_rate / np.maximum(self_rate + nurture_rate, 1e-12)
+
+    def _record_influence(
+        self, paths: _Paths, won: np.ndarray, close_time: np.ndarray, amount: np.ndarray
+    ) -> None:
+        """Revenue of won deals whose path has any marketing touch before the close."""
+        owner = np.repeat(np.arange(len(paths.start)), paths.end - paths.start)
+        touched = (
+            self.marketing_touch[paths.channel]
+            & (paths.time <= close_time[owner] + 1e-9)
+            & won[owner]
+        )
+        influenced = np.bincount(owner[touched], minlength=len(paths.start)) > 0
+        series = self.rec.series["revenue_influenced"]
+        weeks = (close_time[influenced] // HOURS_PER_WEEK).astype(int)
+        keep = weeks < self.weeks
+        np.add.at(series, weeks[keep], amount[influenced][keep])
+
+
+class _Paths:
+    """Touch paths of credited leads, anonymous touches included, grouped by lead."""
+
+    def __init__(
+        self,
+        time: np.ndarray,
+        kind: np.ndarray,
+        channel: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+    ) -> None:
+        self.time, self.kind, self.channel, self.start, self.end = time, kind, channel, start, end
+
+
+class Card(NamedTuple):
+    """What the per-event path reads about a lead that reaches sales (an MQL-to-be or a
+    sales-sourced SQL): immutable, built in one batch when the lead is created."""
+
+    key: int
+    created: float
+    channel: int
+    source: int
+    junk: int
+    need: bool
+    budget: bool
+    authority: bool
+    onset: float
+    window_end: float
+    fit: float
+    merit: float  # observed fit as a share of the maximum: the review's evidence
+    touch_start: int
+    touch_end: int
+    win_u: float
+    amount_z: float
+    cycle_z: float
+
+
+CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)
+
+
+def deal_numbers(keys: np.ndarray) -> tuple[list[float], list[float], list[float]]:
+    """The deal's win uniform and its size and cycle as standard normals, per lead."""
+    u = numbers.lead_fields(keys, CARD_DEAL_FIELDS)
+    return (
+        u[Lead.WIN].tolist(),
+        normal(u[Lead.AMOUNT]).tolist(),
+        normal(u[Lead.CYCLE]).tolist(),
+    )
+
+
+@dataclass(slots=True)
+class Deal:
+    """A lead's life from SQL on (only SQLs get one)."""
+
+    sql_time: float
+    in_market: bool
+    missing_bant: int
+    opp_time: float = math.nan
+    close_time: float = math.nan
+    amount: float = 0.0
+    won: bool = False
+    loss: int = -1
 
 
 def simulate(s: Scenario, replication_seed: np.random.SeedSequence) -> ReplicationRecord:
     """One replication of a plain scenario: a pure function of the scenario and the seed."""
-    return FunnelModel(s, Streams(replication_seed)).run()
+    return FunnelModel(s, replication_seed).run()

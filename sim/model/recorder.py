@@ -1,10 +1,13 @@
 """What one replication records: weekly series (sim/metrics.py names them) and a few tables.
 
-The model fills a Recorder; the runner and results never reach inside a running model.
+The model fills a Recorder; the runner and results never reach inside a running model. Events
+are written to journals, one list append each (the per-event path stays cheap), and turned into
+weekly series in bulk by `flush`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +27,9 @@ ATTRIBUTION_MODELS = (
     "influence",
 )
 SPEED_BINS = ("within 1 h", "1-24 h", "after 24 h")
+SPEED_EDGES = (1.0, 24.0)  # hours from the MQL moment to the first attempt
+
+_PER_HOUR = 1.0 / HOURS_PER_WEEK
 
 
 @dataclass
@@ -36,59 +42,100 @@ class ReplicationRecord:
     revenue_credit: np.ndarray  # weeks (close) x channels x ATTRIBUTION_MODELS
     pipeline_credit: np.ndarray  # weeks (opened) x channels x ATTRIBUTION_MODELS
     speed_first_attempts: np.ndarray  # SPEED_BINS: first attempts by wait
-    speed_sqls: np.ndarray  # SPEED_BINS: of those, reached SQL from that hand-off
+    speed_sqls: np.ndarray  # SPEED_BINS: of those, reached SQL from that visit
     channel_names: list[str]
     inputs: dict[str, float] = field(default_factory=dict)  # uncertain inputs' drawn values
     events: int = 0  # SimPy events processed (for the benchmark)
 
 
-_PER_HOUR = 1.0 / HOURS_PER_WEEK
+def speed_bin(wait_hours: float) -> int:
+    return 0 if wait_hours <= SPEED_EDGES[0] else (1 if wait_hours <= SPEED_EDGES[1] else 2)
 
 
 class Recorder:
     """Accumulates weekly flows and week-end levels while the model runs."""
 
-    def __init__(self, weeks: int, n_channels: int) -> None:
+    def __init__(self, weeks: int, sla_hours: float) -> None:
         self.weeks = weeks
+        self.sla_hours = sla_hours
         self.series = {name: np.zeros(weeks) for name in SERIES}
         self.reasons = np.zeros((weeks, len(REASONS)))
         self.loss_reasons = np.zeros((weeks, len(LOSS_REASONS)))
         self.speed_first_attempts = np.zeros(len(SPEED_BINS))
         self.speed_sqls = np.zeros(len(SPEED_BINS))
-        self.n_channels = n_channels
-        # Flows arrive one event at a time; they wait in plain lists and are added to the weekly
-        # arrays in bulk by flush() (far cheaper than one numpy item update per event).
-        self._hours: dict[str, list[float]] = {name: [] for name in SERIES}
-        self._values: dict[str, list[float]] = {name: [] for name in SERIES}
+        self._counts: dict[str, list[float]] = {name: [] for name in SERIES}
+        self._values: dict[str, list[tuple[float, float]]] = {name: [] for name in SERIES}
+        self._reasons: list[tuple[float, int]] = []
+        self._losses: list[tuple[float, int]] = []
+        self.work: list[tuple[float, float, bool]] = []  # SDR work: (when, hours, on junk)
+        self.first_attempts: list[tuple[float, float]] = []  # (when, hours since the MQL)
 
-    def week_of(self, hours: float) -> int:
-        week = int(hours * _PER_HOUR)
-        return week if week < self.weeks else self.weeks - 1
+    def counter(self, name: str) -> Callable[[float], None]:
+        """`count(t)`: one event of the named flow at hour t."""
+        return self._counts[name].append
+
+    def valued(self, name: str) -> Callable[[tuple[float, float]], None]:
+        """`add((t, value))`: a value of the named flow at hour t."""
+        return self._values[name].append
 
     def add(self, name: str, hours: float, value: float = 1.0) -> None:
-        """Add a flow at the week containing `hours` (called for every event: kept lean).
-
-        Call flush() before reading `series`."""
-        self._hours[name].append(hours)
-        self._values[name].append(value)
-
-    def flush(self) -> None:
-        for name, hours in self._hours.items():
-            if hours:
-                weeks = np.minimum((np.asarray(hours) * _PER_HOUR).astype(int), self.weeks - 1)
-                np.add.at(self.series[name], weeks, self._values[name])
-                hours.clear()
-                self._values[name].clear()
-
-    def set_level(self, name: str, week: int, value: float) -> None:
-        self.series[name][week] = value
+        """For events off the hot path: a value of the named flow at `hours`."""
+        self._values[name].append((hours, value))
 
     def reason(self, index: int, hours: float) -> None:
-        self.reasons[self.week_of(hours), index] += 1
+        self._reasons.append((hours, index))
 
     def loss(self, index: int, hours: float) -> None:
-        self.loss_reasons[self.week_of(hours), index] += 1
+        self._losses.append((hours, index))
 
+    def flush(self) -> None:
+        """Add the journals so far to the weekly arrays. Events stamped past the horizon (an
+        outcome due after the simulation ends) are left out: they never happen."""
+        for name, times in self._counts.items():
+            if times:
+                self._bucket(self.series[name], np.asarray(times), None)
+                times.clear()
+        for name, pairs in self._values.items():
+            if pairs:
+                data = np.asarray(pairs)
+                self._bucket(self.series[name], data[:, 0], data[:, 1])
+                pairs.clear()
+        for journal, table in ((self._reasons, self.reasons), (self._losses, self.loss_reasons)):
+            if journal:
+                data = np.asarray(journal)
+                weeks = (data[:, 0] * _PER_HOUR).astype(int)
+                keep = weeks < self.weeks
+                np.add.at(table, (weeks[keep], data[keep, 1].astype(int)), 1.0)
+                journal.clear()
+        self._flush_work()
+        self._flush_first_attempts()
 
-def speed_bin(wait_hours: float) -> int:
-    return 0 if wait_hours <= 1.0 else (1 if wait_hours <= 24.0 else 2)
+    def _flush_work(self) -> None:
+        if not self.work:
+            return
+        data = np.asarray(self.work, dtype=float)
+        self._bucket(self.series["sdr_mql_hours"], data[:, 0], data[:, 1])
+        self._bucket(self.series["sdr_junk_hours"], data[:, 0], data[:, 1] * data[:, 2])
+        self.work.clear()
+
+    def _flush_first_attempts(self) -> None:
+        if not self.first_attempts:
+            return
+        data = np.asarray(self.first_attempts, dtype=float)
+        when, wait = data[:, 0], data[:, 1]
+        self._bucket(self.series["first_attempts"], when, None)
+        self._bucket(self.series["wait_hours"], when, wait)
+        self._bucket(self.series["within_sla"], when, (wait <= self.sla_hours).astype(float))
+        self._bucket(self.series["within_hour"], when, (wait <= 1.0).astype(float))
+        inside = when < self.weeks * HOURS_PER_WEEK
+        self.speed_first_attempts += np.bincount(
+            np.searchsorted(SPEED_EDGES, wait[inside], side="left"), minlength=len(SPEED_BINS)
+        )
+        self.first_attempts.clear()
+
+    def _bucket(self, series: np.ndarray, hours: np.ndarray, values: np.ndarray | None) -> None:
+        weeks = (hours * _PER_HOUR).astype(int)
+        keep = weeks < self.weeks
+        series += np.bincount(
+            weeks[keep], weights=None if values is None else values[keep], minlength=self.weeks
+        )[: self.weeks]

@@ -1,34 +1,70 @@
 """SDRs working MQLs (mechanism 5): a shared queue, duty hours, attempts and speed to lead.
 
-Contact success falls as a lead waits: a fast share of it halves every
-`speed_fast_half_life_hours`, the rest every `speed_slow_half_life_hours`. With the defaults a
-lead first tried within the hour is several times likelier to qualify than one tried later that
-day, and tens of times likelier than one tried after a day (HBR, "The Short Life of Online Sales
-Leads").
+One MQL visit is one unit of work. When a rep takes it up, the lead's own numbers for this visit
+decide at once whether the rep follows it up (trust and slack), and for each attempt whether it
+connects and how long it takes; the rep is busy for that time, and what the attempt revealed is
+scheduled for the moment it ends. Contact chance falls with the time since the lead raised its
+hand (became an MQL), so any delay before sales, a review or a night, costs contact chance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from typing import Protocol
 
-import numpy as np
 import simpy
 
 from sim.clock import DutySchedule
+from sim.model import decisions
+from sim.model.numbers import Visit, number, visit_base
 from sim.model.recorder import Recorder, speed_bin
 from sim.model.trust import TeamTrust
 from sim.queueing import RepPool
-from sim.scenario import Sales
+from sim.scenario import Scenario
 
 NOT_PICKED = -1
 
 
-def contact_multiplier(cfg: Sales, wait_hours: float) -> float:
-    """Speed to lead: the share of the immediate contact chance left after waiting."""
-    s = cfg.speed_slow_share
-    fast = 0.5 ** (wait_hours / cfg.speed_fast_half_life_hours)
-    slow = 0.5 ** (wait_hours / cfg.speed_slow_half_life_hours)
-    return (1 - s) * fast + s * slow
+class MqlVisit:
+    """One hand-off of one lead to sales, and how far the reps have got with it."""
+
+    __slots__ = (
+        "attempt",
+        "base",
+        "first_wait",
+        "junk",
+        "key",
+        "lead",
+        "left",
+        "merit",
+        "owner",
+        "t_mql",
+    )
+
+    def __init__(self, lead: int, key: int, visit: int, t_mql: float, junk: bool) -> None:
+        self.lead = lead
+        self.key = key  # the lead's numbers: this visit's are number(key, base + Visit field)
+        self.base = visit_base(visit)
+        self.t_mql = t_mql  # when the lead raised its hand: speed to lead counts from here
+        self.junk = junk
+        self.merit: float | None = None  # the evidence's verdict when the review attached it
+        self.left = NOT_PICKED  # attempts left (NOT_PICKED: no rep has looked at it yet)
+        self.attempt = 0
+        self.first_wait = math.nan
+        self.owner = 0
+
+    def number(self, field: int) -> float:
+        """This visit's own number for one decision (sim/model/numbers.py, Visit)."""
+        return number(self.key, self.base + field)
+
+
+class Outcomes(Protocol):
+    """What the funnel does with what a rep found, at the moment the rep found it."""
+
+    def ignored(self, visit: MqlVisit, at: float) -> None: ...
+    def unreached(self, visit: MqlVisit, rep: int, at: float) -> None: ...
+    def contacted(self, visit: MqlVisit, rep: int, at: float) -> None: ...
+    def responsive(self, lead: int, at: float) -> bool: ...
 
 
 class SdrDesk:
@@ -37,34 +73,30 @@ class SdrDesk:
     def __init__(
         self,
         env: simpy.Environment,
-        cfg: Sales,
+        s: Scenario,
         schedule: DutySchedule,
         trust: TeamTrust,
         recorder: Recorder,
-        rng: np.random.Generator,
-        sla_hours: float,
-        lead_info: Callable[[int, float], tuple[bool, float, float | None]],
-        on_ignored: Callable[[int, float], None],
-        on_contacted: Callable[[int, int, float], None],
-        on_unreached: Callable[[int, int, float], None],
+        outcomes: Outcomes,
     ) -> None:
+        cfg = s.sales
+        self.env = env
         self.cfg = cfg
         self.trust = trust
         self.rec = recorder
-        self.rng = rng
-        self.sla_hours = sla_hours
-        self.lead_info = lead_info  # lead, now -> (responsive now, is junk, merit or None)
-        self.on_ignored = on_ignored
-        self.on_contacted = on_contacted
-        self.on_unreached = on_unreached
-        self.env = env
-        # Plain floats for the per-attempt hot path (read thousands of times per replication).
-        self._contact_rate = cfg.contact_rate
-        self._not_in_market = cfg.contact_rate_not_in_market
-        self._exponential = cfg.handling_times == "exponential"
-        self.handoff_time: dict[int, float] = {}
-        self.attempts_left: dict[int, int] = {}
-        self.first_wait: dict[int, float] = {}
+        self.outcomes = outcomes
+        self.sla_hours = s.definitions.sla_hours
+        self.max_attempts = cfg.max_attempts
+        self.spacing = cfg.attempt_spacing_hours
+        self.glance = cfg.glance_hours
+        self.exponential = cfg.handling_times == "exponential"
+        self.busy_hours = [0.0] * cfg.sdr_count  # this week's hours on MQLs, per rep
+        self.mql_hours = 0.0  # this week's, all reps
+        self.block_hours = 0.0  # this week's prospecting blocks taken instead of MQLs
+        self._work_log = recorder.work.append
+        self._first_log = recorder.first_attempts.append
+        self._ignored = recorder.counter("ignored")
+        self._meeting = recorder.valued("sdr_meeting_hours")
         self.pool = RepPool(
             env,
             cfg.sdr_count,
@@ -74,83 +106,73 @@ class SdrDesk:
             by_priority=cfg.queue_order == "score",
         )
 
-    def handoff(self, lead: int, now: float, score: float) -> None:
-        self.handoff_time[lead] = now
-        self.attempts_left[lead] = NOT_PICKED
-        self.pool.submit(lead, priority=score)
+    def hand_off(self, visit: MqlVisit, score: float) -> None:
+        """To the queue, routed to the rep the CRM assigns it (the visit's own number)."""
+        visit.owner = int(visit.number(Visit.OWNER) * self.pool.n)
+        self.pool.submit(visit, visit.owner, priority=score)
 
     def queued(self) -> int:
         return len(self.pool)
 
-    def _hours(self, mean: float) -> float:
-        return self.rng.exponential(mean) if self._exponential else mean
+    def new_week(self) -> None:
+        self.busy_hours = [0.0] * len(self.busy_hours)
+        self.mql_hours = self.block_hours = 0.0
 
-    def _detour(self, rep: int, now: float) -> float | None:
-        if self.trust.defers(rep):
+    def _detour(self, rep: int, visit: MqlVisit, now: float) -> float | None:
+        if self.trust.defers(rep, visit.number(Visit.DEFER + rep % Visit.REPS)):
+            self.block_hours += self.cfg.outbound_block_hours
             return self.cfg.outbound_block_hours
         return None
 
-    def _work(self, rep: int, lead: int, now: float) -> tuple[float, Callable[[], None]]:
-        responsive, junk, merit = self.lead_info(lead, now)
-        if self.attempts_left[lead] == NOT_PICKED:
-            if self.rng.random() >= self.trust.follow_up_probability(rep, merit):
-                hours = self.cfg.glance_hours
-                self._log_hours(now, hours, junk)
-                return hours, lambda: self._finish_ignored(lead)
-            effort = 1.0 if merit is not None else self.trust.effort(rep)
-            self.attempts_left[lead] = 1 + round((self.cfg.max_attempts - 1) * effort)
-            self._log_first_attempt(lead, now)
-        self.attempts_left[lead] -= 1
-        wait = now - self.handoff_time[lead]
-        p_contact = self._contact_rate * contact_multiplier(self.cfg, wait)
-        if not responsive:
-            p_contact *= self._not_in_market
-        contacted = self.rng.random() < p_contact
-        hours = self._hours(self.cfg.attempt_hours)
+    def _handling(self, mean: float, u: float) -> float:
+        return -math.log(u) * mean if self.exponential else mean
+
+    def _work(self, rep: int, visit: MqlVisit, now: float) -> float:
+        """The rep's next step with this MQL: a glance and no follow-up, or one attempt."""
+        if visit.left == NOT_PICKED:
+            if visit.number(Visit.FOLLOW) >= self.trust.follow_up_probability(rep, visit.merit):
+                self._log(rep, now, self.glance, visit.junk)
+                self._ignored(now + self.glance)
+                self.outcomes.ignored(visit, now + self.glance)
+                return self.glance
+            effort = 1.0 if visit.merit is not None else self.trust.effort(rep)
+            visit.left = decisions.attempts_allowed(self.max_attempts, effort)
+            visit.first_wait = now - visit.t_mql
+            self._first_log((now, visit.first_wait))
+        k = visit.attempt
+        visit.attempt = k + 1
+        visit.left -= 1
+        responsive = self.outcomes.responsive(visit.lead, now)
+        p = decisions.contact_probability(self.cfg, now - visit.t_mql, responsive)
+        slot = Visit.ATTEMPTS + 2 * k
+        contacted = visit.number(slot) < p
+        hours = self._handling(self.cfg.attempt_hours, visit.number(slot + 1))
         if contacted:
-            hours += self._hours(self.cfg.discovery_hours)
-        self._log_hours(now, hours, junk)
-        return hours, lambda: self._finish_attempt(rep, lead, contacted)
-
-    def _log_hours(self, now: float, hours: float, junk: bool) -> None:
-        self.rec.add("sdr_mql_hours", now, hours)
-        if junk:
-            self.rec.add("sdr_junk_hours", now, hours)
-
-    def _log_first_attempt(self, lead: int, now: float) -> None:
-        wait = now - self.handoff_time[lead]
-        self.first_wait[lead] = wait
-        self.rec.add("first_attempts", now)
-        self.rec.add("wait_hours", now, wait)
-        if wait <= self.sla_hours:
-            self.rec.add("within_sla", now)
-        if wait <= 1.0:
-            self.rec.add("within_hour", now)
-        self.rec.speed_first_attempts[speed_bin(wait)] += 1
-
-    def _finish_ignored(self, lead: int) -> None:
-        self._release(lead)
-        self.rec.add("ignored", self.env.now)
-        self.on_ignored(lead, self.env.now)
-
-    def _finish_attempt(self, rep: int, lead: int, contacted: bool) -> None:
-        now = self.env.now
+            meeting = self._handling(self.cfg.discovery_hours, visit.number(Visit.DISCOVERY))
+            hours += meeting
+            if not visit.junk:
+                self._meeting((now, meeting))
+        self._log(rep, now, hours, visit.junk)
+        done = now + hours
         if contacted:
-            self._release(lead)
-            self.on_contacted(lead, rep, now)
-        elif self.attempts_left[lead] > 0:
-            retry = self.env.timeout(self.cfg.attempt_spacing_hours)
-            retry.callbacks.append(lambda _e: self.pool.submit(lead))
+            self.outcomes.contacted(visit, rep, done)
+        elif visit.left > 0:
+            retry = self.env.timeout(hours + self.spacing, visit)
+            retry.callbacks.append(self._retry)
         else:
-            self._release(lead)
-            self.on_unreached(lead, rep, now)
+            self.outcomes.unreached(visit, rep, done)
+        return hours
 
-    def _release(self, lead: int) -> None:
-        self.handoff_time.pop(lead, None)
-        self.attempts_left.pop(lead, None)
+    def _retry(self, event: simpy.Event) -> None:
+        visit = event._value
+        self.pool.submit(visit, visit.owner, priority=0.0)
 
-    def sql_from_handoff(self, lead: int) -> None:
-        """Credit the speed-to-lead bin of this lead's first attempt with an SQL."""
-        wait = self.first_wait.pop(lead, None)
-        if wait is not None:
-            self.rec.speed_sqls[speed_bin(wait)] += 1
+    def _log(self, rep: int, now: float, hours: float, junk: bool) -> None:
+        self.busy_hours[rep] += hours
+        self.mql_hours += hours
+        self._work_log((now, hours, junk))
+
+    def credit_sql(self, visit: MqlVisit) -> None:
+        """Credit the speed-to-lead bin of this visit's first attempt with an SQL."""
+        if visit.first_wait == visit.first_wait:  # not nan: a rep attempted it
+            self.rec.speed_sqls[speed_bin(visit.first_wait)] += 1

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import tomlkit
 
-from sim import files
 from sim.distributions import Beta, Choice, LogNormal, Normal, Triangular, Uniform
 from sim.errors import ScenarioError
 from sim.files import (
     MAX_FILE_BYTES,
+    edit,
+    migrations,
     parse_scenario,
     read_scenario,
     render_scenario,
@@ -32,7 +35,7 @@ def _no_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(scenario: Scenario, reason: str) -> str:
         raise AssertionError(f"fell back to a full rewrite: {reason}")
 
-    monkeypatch.setattr(files, "_fallback_render", fail)
+    monkeypatch.setattr(edit, "_fallback_render", fail)
 
 
 def comments(text: str) -> list[str]:
@@ -259,12 +262,50 @@ def test_save_new_file_and_read_back(tmp_path: Path) -> None:
     assert saved.document.as_string() == path.read_text()
 
 
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+def test_a_new_file_honours_the_umask_and_is_not_world_writable(
+    tmp_path: Path, umask_022: None
+) -> None:
+    path = tmp_path / "new.toml"
+    write_scenario(Scenario(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+@pytest.mark.parametrize("mode", [0o600, 0o664, 0o640])
+def test_saving_over_a_file_keeps_its_permissions(
+    tmp_path: Path, umask_022: None, mode: int
+) -> None:
+    """A private file stays private; a file shared with a group stays group-writable even though
+    the umask alone would narrow it."""
+    path = tmp_path / "plan.toml"
+    path.write_text(ANNOTATED)
+    path.chmod(mode)
+    loaded = read_scenario(path)
+    write_scenario(loaded.scenario.model_copy(update={"name": "Edited"}), path, loaded.document)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert read_scenario(path).scenario.name == "Edited"
+
+
 # -- errors ----------------------------------------------------------------------------------
 
 
 def test_syntax_error_names_line_and_column() -> None:
     err = error_of('schema_version = 1\nname = "x"\nbad = = 3\n')
     assert "plan.toml: not valid TOML: line 3, column 7" in str(err)
+
+
+SYNDICATION = 'channels["Content syndication"]'
+EVENTS = 'channels["Events & webinars"]'
 
 
 def test_every_bad_field_listed_with_path_value_and_range() -> None:
@@ -279,16 +320,35 @@ def test_every_bad_field_listed_with_path_value_and_range() -> None:
     assert set(by_path) == {
         "simulation.weeks",
         "currency",
-        "channels[2].base_cpl",
-        "channels[3].fit_mean",
+        f"{SYNDICATION}.base_cpl",
+        f"{EVENTS}.fit_mean",
     }
     assert err.summary == "plan.toml: 4 problems in the scenario"
-    assert by_path["channels[2].base_cpl"].message == "must be >= 0"
-    assert by_path["channels[2].base_cpl"].value == -5
-    assert by_path["channels[3].fit_mean"].message == "must be in [0, 1]"
+    assert by_path[f"{SYNDICATION}.base_cpl"].message == "must be >= 0"
+    assert by_path[f"{SYNDICATION}.base_cpl"].value == -5
+    assert by_path[f"{EVENTS}.fit_mean"].message == "must be in [0, 1]"
     assert "a whole number in [4, 520]" in by_path["simulation.weeks"].message
-    assert "channels[3].fit_mean: must be in [0, 1] (found 1.5)" in str(err)
+    assert f"{EVENTS}.fit_mean: must be in [0, 1] (found 1.5)" in str(err)
     assert "Value error" not in str(err)
+
+
+def test_rows_are_named_as_the_table_names_them_not_by_position() -> None:
+    """`channels[1]` reads as row 2 to a planner; the channel's name cannot be misread."""
+    err = error_of(default_text((("channels", 1, "base_cpl"), -5)))
+    assert [p.path for p in err.problems] == ['channels["Paid social"].base_cpl']
+
+
+def test_rows_whose_names_repeat_fall_back_to_positions() -> None:
+    """Two channels called "Paid social" (itself an error): a name would not say which one."""
+    err = error_of(
+        default_text((("channels", 0, "name"), "Paid social"), (("channels", 1, "base_cpl"), -5))
+    )
+    assert [p.path for p in err.problems] == ["channels[1].base_cpl"]
+
+
+def test_a_row_without_a_usable_name_is_named_by_position() -> None:
+    err = error_of(default_text((("channels", 1, "name"), "")))
+    assert err.problems[0].path == "channels[1].name"
 
 
 def test_bad_distribution_is_one_clean_message() -> None:
@@ -297,7 +357,10 @@ def test_bad_distribution_is_one_clean_message() -> None:
         (("channels", 1, "base_cpl"), toml_value('{ dist = "gamma", k = 2 }')),
     )
     err = error_of(text)
-    assert [p.path for p in err.problems] == ["channels[0].fit_mean", "channels[1].base_cpl"]
+    assert [p.path for p in err.problems] == [
+        'channels["Paid search"].fit_mean',
+        'channels["Paid social"].base_cpl',
+    ]
     assert "must be in [0, 1]" in err.problems[0].message
     assert "normal takes low/high" in err.problems[0].message
 
@@ -317,7 +380,7 @@ def test_unknown_keys_get_did_you_mean() -> None:
     )
     err = error_of(text)
     messages = {p.path: p.message for p in err.problems}
-    assert messages["channels[1].base_cpll"] == "unknown key; did you mean 'base_cpl'?"
+    assert messages['channels["Paid social"].base_cpll'] == "unknown key; did you mean 'base_cpl'?"
     assert messages["brand.weekly_spnd"] == "unknown key; did you mean 'weekly_spend'?"
     assert messages["brnad"] == "unknown key; did you mean 'brand'?"
 
@@ -367,8 +430,8 @@ def test_older_version_is_migrated(monkeypatch: pytest.MonkeyPatch) -> None:
         data.pop("notes", None)
         return data
 
-    monkeypatch.setattr(files, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(files, "MIGRATIONS", {1: rename_title, 2: drop_notes})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {1: rename_title, 2: drop_notes})
     old = 'schema_version = 1\ntitle = "Old plan"  # from 2025\nnotes = "x"\n'
     loaded = parse_scenario(old)
     assert loaded.scenario.name == "Old plan"
@@ -380,14 +443,14 @@ def test_older_version_is_migrated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_missing_migration_step_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(files, "MIGRATIONS", {})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {})
     assert "no upgrade to version 2" in str(error_of("schema_version = 1\n"))
 
 
 def test_failing_migration_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(files, "MIGRATIONS", {1: lambda data: data["title"]})
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {1: lambda data: data["title"]})
     assert "could not upgrade the file from format version 1 to 2" in str(
         error_of("schema_version = 1\n")
     )

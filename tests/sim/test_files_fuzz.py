@@ -16,9 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from sim import files
 from sim.errors import ScenarioError
-from sim.files import parse_scenario, read_scenario, render_scenario
+from sim.files import edit, parse_scenario, read_scenario, render_scenario, syntax
 from sim.metrics import METRICS
 from sim.ranges import Range, range_of
 from sim.scenario import Scenario, Target
@@ -186,7 +185,7 @@ DEFAULT_DOCUMENT = parse_scenario(render_scenario(Scenario())).document
 @given(scenarios())
 def test_style_preserving_save_round_trips_from_the_default_file(scenario: Scenario) -> None:
     document = DEFAULT_DOCUMENT
-    with mock.patch.object(files, "_fallback_render", _no_fallback):
+    with mock.patch.object(edit, "_fallback_render", _no_fallback):
         text = render_scenario(scenario, based_on=document)
     assert parse_scenario(text).scenario == scenario
 
@@ -197,7 +196,7 @@ ANNOTATED_FILE = parse_scenario(ANNOTATED)
 @ROUND_TRIP
 @given(scenarios(ANNOTATED_FILE.scenario))
 def test_style_preserving_save_round_trips_and_keeps_comments(scenario: Scenario) -> None:
-    with mock.patch.object(files, "_fallback_render", _no_fallback):
+    with mock.patch.object(edit, "_fallback_render", _no_fallback):
         text = render_scenario(scenario, based_on=ANNOTATED_FILE.document)
     assert parse_scenario(text).scenario == scenario
     if len(scenario.channels) == len(ANNOTATED_FILE.scenario.channels) and scenario.targets:
@@ -210,8 +209,12 @@ def test_style_preserving_save_round_trips_and_keeps_comments(scenario: Scenario
 
 
 def loads_or_refuses(text: str) -> None:
+    """Loads, or raises ScenarioError; a syntax error is explained without the explaining
+    itself failing (which would quietly fall back to tomlkit's words)."""
+    failed = AssertionError("explaining a syntax error raised")
     try:
-        loaded = parse_scenario(text)
+        with mock.patch.object(syntax._log, "exception", side_effect=failed):
+            loaded = parse_scenario(text)
     except ScenarioError as exc:
         assert str(exc)
     else:

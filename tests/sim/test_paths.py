@@ -92,3 +92,28 @@ def test_a_position_out_of_range_names_the_range(data):
     with pytest.raises(PathError) as err:
         paths.get(data, paths.parse("channels[9].base_cpl"))
     assert "positions run from 0 to 5" in str(err.value)
+
+
+def test_get_reads_a_model_as_it_reads_plain_data():
+    """The editor reads values straight from the frozen scenario, by the same paths."""
+    scenario = Scenario()
+    path = paths.parse('channels["Paid social"].junk_mix.outside_area')
+    assert paths.get(scenario, path) == paths.get(scenario.model_dump(), path)
+    assert paths.get(scenario, ("channels", 1)) is scenario.channels[1]
+
+
+def test_a_model_field_that_does_not_exist_is_a_path_error():
+    with pytest.raises(PathError) as err:
+        paths.get(Scenario(), paths.parse("deals.model_config"))
+    assert "no such field" in str(err.value)
+
+
+def test_formatting_names_items_of_a_model_too():
+    assert paths.named(("channels", 2, "base_cpl"), Scenario()) == (
+        'channels["Content syndication"].base_cpl'
+    )
+
+
+def test_an_empty_name_cannot_address_an_item_so_its_position_is_used(data):
+    data = {**data, "channels": [{**data["channels"][0], "name": ""}, *data["channels"][1:]]}
+    assert paths.named(("channels", 0, "base_cpl"), data) == "channels[0].base_cpl"

@@ -10,9 +10,7 @@ both meaningful (they would catch a biased queue) and never flicker.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import pytest
@@ -97,12 +95,10 @@ def simulate_mmc(
     left_at = [math.nan] * customers
     env = simpy.Environment()
 
-    def work(_rep: int, i: int, now: float) -> tuple[float, Callable[[], None]]:
+    def work(_rep: int, i: int, now: float) -> float:
         started_at[i] = now
-        return handling[i], partial(depart, i)
-
-    def depart(i: int) -> None:
-        left_at[i] = env.now
+        left_at[i] = now + handling[i]  # the rep is busy exactly this long
+        return handling[i]
 
     pool = RepPool(env, REPS, AROUND_THE_CLOCK, work)
 
@@ -114,8 +110,8 @@ def simulate_mmc(
             pool.submit(i)
             if i % 997 == 0:
                 # conservation: every customer in the system is queued or with a busy rep
-                in_system = i + 1 - sum(t == t for t in left_at[: i + 1])  # nan != nan
-                assert in_system == len(pool) + REPS - len(pool.idle)
+                in_system = i + 1 - sum(t <= env.now for t in left_at[: i + 1])  # nan: not yet
+                assert in_system == len(pool) + pool.busy()
 
     env.process(source())
     env.run()
@@ -245,10 +241,11 @@ class WorkLog:
         self.started: list[tuple[object, int, float]] = []
         self.finished: list[tuple[object, float]] = []
 
-    def __call__(self, rep: int, job: object, now: float) -> tuple[float, Callable[[], None]]:
+    def __call__(self, rep: int, job: object, now: float) -> float:
         self.started.append((job, rep, now))
         hours = self.hours[job] if isinstance(self.hours, dict) else self.hours
-        return hours, lambda: self.finished.append((job, self.env.now))
+        self.finished.append((job, now + hours))
+        return hours
 
     def start_of(self, job: object) -> float:
         return next(t for j, _r, t in self.started if j == job)
@@ -260,7 +257,7 @@ class WorkLog:
 def submit_at(env: simpy.Environment, pool: RepPool, t: float, job: object, priority: float = 0):
     def go():
         yield env.timeout(t - env.now)
-        pool.submit(job, priority)
+        pool.submit(job, priority=priority)
 
     env.process(go())
 
@@ -305,9 +302,9 @@ def test_priority_queue_serves_highest_priority_first_ties_in_arrival_order() ->
     env = simpy.Environment()
     log = WorkLog(env)
     pool = RepPool(env, 1, AROUND_THE_CLOCK, log, by_priority=True)
-    pool.submit("first", 0.0)  # takes the only rep; the rest queue behind it
+    pool.submit("first", priority=0.0)  # takes the only rep; the rest queue behind it
     for job, priority in [("low", 1.0), ("high-1", 5.0), ("mid", 3.0), ("high-2", 5.0)]:
-        pool.submit(job, priority)
+        pool.submit(job, priority=priority)
     assert len(pool) == 4
     env.run()
     assert log.order() == ["first", "high-1", "high-2", "mid", "low"]
@@ -318,7 +315,7 @@ def test_fifo_queue_ignores_priority() -> None:
     log = WorkLog(env)
     pool = RepPool(env, 1, AROUND_THE_CLOCK, log)
     for job, priority in [("a", 0.0), ("b", 1.0), ("c", 9.0), ("d", 5.0)]:
-        pool.submit(job, priority)
+        pool.submit(job, priority=priority)
     env.run()
     assert log.order() == ["a", "b", "c", "d"]
 
@@ -330,7 +327,7 @@ def test_detour_keeps_a_rep_busy_without_taking_a_job() -> None:
     log = WorkLog(env, hours=5.0)
     detours: list[tuple[int, float]] = []
 
-    def detour(rep: int, now: float) -> float | None:
+    def detour(rep: int, _job: object, now: float) -> float | None:
         if rep == 0 and not detours:
             detours.append((rep, now))
             return 3.0
@@ -341,7 +338,7 @@ def test_detour_keeps_a_rep_busy_without_taking_a_job() -> None:
     # rep 0 was offered the job first, detoured; rep 1 took it
     assert detours == [(0, 0.0)]
     assert log.started == [("x", 1, 0.0)]
-    assert len(pool.idle) == 0 and len(pool) == 0
+    assert pool.busy() == 2 and len(pool) == 0
     pool.submit("y")  # both reps busy: y waits for rep 0's detour to end at t = 3
     env.run()
     assert log.started[1] == ("y", 0, 3.0)
@@ -353,7 +350,7 @@ def test_detour_alone_leaves_the_job_queued_until_the_rep_returns() -> None:
     log = WorkLog(env)
     calls: list[float] = []
 
-    def detour(_rep: int, now: float) -> float | None:
+    def detour(_rep: int, _job: object, now: float) -> float | None:
         calls.append(now)
         return 2.0 if len(calls) == 1 else None
 

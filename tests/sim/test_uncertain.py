@@ -11,16 +11,15 @@ import pytest
 from pydantic import ValidationError
 from scipy import stats
 
+from sim import paths
 from sim.distributions import Beta, Normal, Triangular, Uniform
-from sim.scenario import Scenario
+from sim.scenario import Channel, Scenario
 from sim.uncertain import (
-    _split,
     central_values,
     centralize,
     draw_inputs,
     input_stream,
     path_key,
-    resolve,
     uncertain_inputs,
     with_values,
 )
@@ -28,17 +27,14 @@ from sim.uncertain import (
 CPL = {"dist": "triangular", "low": 80, "mode": 100, "high": 130}
 WIN = {"dist": "beta", "mean": 0.25, "concentration": 40}
 SDRS = {"dist": "uniform", "low": 4, "high": 12}
+SYNDICATION_CPL = 'channels["Content syndication"].base_cpl'  # channels[2] by position
 
 
 def scenario(**changes: Any) -> Scenario:
     """The default scenario with fields changed by path: scenario(**{"deals.win_rate": 0.3})."""
     data = Scenario().model_dump()
     for path, value in changes.items():
-        node: Any = data
-        parts = _split(path)
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = value
+        paths.assign(data, paths.parse(path), value)
     return Scenario.model_validate(data)
 
 
@@ -68,7 +64,8 @@ def test_a_distribution_leaving_the_fields_range_is_refused_naming_the_range(pat
     with pytest.raises(ValidationError, match=message) as info:
         scenario(**{path: table})
     (error,) = info.value.errors()
-    assert list(error["loc"]) == _split(path)  # the error points at the field
+    where = paths.to_indices(paths.parse(path), Scenario().model_dump())
+    assert tuple(error["loc"]) == where  # the error points at the field
 
 
 def test_the_range_message_names_what_the_distribution_can_draw():
@@ -85,8 +82,8 @@ def test_the_range_message_names_what_the_distribution_can_draw():
         ("deals.win_rate", {"dist": "normal", "mean": 0.3, "sd": 0.1, "low": 0, "high": 1}),
         ("deals.win_rate", WIN),
         ("deals.win_rate", {"dist": "choice", "values": [0.2, 0.3], "weights": [1, 3]}),
-        ("channels[2].base_cpl", {"dist": "lognormal", "p5": 30, "p95": 70}),
-        ("channels[2].base_cpl", {"dist": "normal", "mean": 45, "sd": 5, "low": 0}),
+        (SYNDICATION_CPL, {"dist": "lognormal", "p5": 30, "p95": 70}),
+        (SYNDICATION_CPL, {"dist": "normal", "mean": 45, "sd": 5, "low": 0}),
         ("brand.adstock_theta", {"dist": "beta", "mean": 0.85, "concentration": 50}),
         ("sales.sdr_count", SDRS),
     ],
@@ -132,29 +129,19 @@ def test_paths_name_each_field_in_document_order():
         }
     )
     assert [i.path for i in uncertain_inputs(s)] == [
-        "channels[0].junk_mix.outside_area",
-        "channels[2].base_cpl",
+        'channels["Paid search"].junk_mix.outside_area',
+        SYNDICATION_CPL,
         "scoring.pricing_page.points",
         "deals.win_rate",
     ]
     assert uncertain_inputs(Scenario()) == []
 
 
-def test_path_strings_split_into_the_dump_keys():
-    assert _split("channels[2].base_cpl") == ["channels", 2, "base_cpl"]
-    assert _split("channels[0].junk_mix.outside_area") == [
-        "channels",
-        0,
-        "junk_mix",
-        "outside_area",
-    ]
-    assert _split("deals.win_rate") == ["deals", "win_rate"]
-
-
 def test_path_keys_are_stable_across_machines():
     """crc32, not Python's salted hash(): the same path must give the same stream everywhere."""
-    assert path_key("channels[2].base_cpl") == zlib.crc32(b"channels[2].base_cpl") == 4109958939
-    assert path_key("channels[2].base_cpl") != path_key("channels[3].base_cpl")
+    key = path_key(SYNDICATION_CPL)
+    assert key == zlib.crc32(SYNDICATION_CPL.encode()) == 3873835005
+    assert key != path_key('channels["Events & webinars"].base_cpl')
 
 
 # --- drawing --------------------------------------------------------------------------------
@@ -171,7 +158,7 @@ def test_count_fields_round_their_draws():
             assert isinstance(draws[path], int)
         assert 4 <= draws["sales.sdr_count"] <= 12
         assert 0 <= draws["brand.lag_weeks"] <= 52
-        resolved = resolve(s, seq)
+        resolved = with_values(s, draws)
         assert resolved.sales.sdr_count == draws["sales.sdr_count"]
         assert isinstance(resolved.sales.sdr_count, int)
     assert seen == set(range(4, 13))  # every whole number from 4 to 12 turns up
@@ -189,15 +176,29 @@ def test_adding_a_second_range_leaves_the_first_inputs_draws_unchanged():
         }
     )
     for seq in replication_seeds(50):
-        first = draw_inputs(one, seq)["channels[2].base_cpl"]
-        assert draw_inputs(two, seq)["channels[2].base_cpl"] == first
-        assert draw_inputs(three, seq)["channels[2].base_cpl"] == first
+        first = draw_inputs(one, seq)[SYNDICATION_CPL]
+        assert draw_inputs(two, seq)[SYNDICATION_CPL] == first
+        assert draw_inputs(three, seq)[SYNDICATION_CPL] == first
+
+
+def test_inserting_a_channel_never_changes_another_channels_draws():
+    """Inputs are keyed by the channel's name, not its row: a channel added at the top moves
+    every row down but leaves each existing range drawing the same numbers."""
+    before = scenario(**{"channels[2].base_cpl": CPL, "deals.win_rate": WIN})
+    new = Channel(name="Trade press", base_cpl={"dist": "uniform", "low": 50, "high": 90})
+    after = before.model_copy(update={"channels": [new, *before.channels]})
+    assert after.channels[3].name == "Content syndication"
+    for seq in replication_seeds(50):
+        old, now = draw_inputs(before, seq), draw_inputs(after, seq)
+        assert now[SYNDICATION_CPL] == old[SYNDICATION_CPL]
+        assert now["deals.win_rate"] == old["deals.win_rate"]
+        assert set(now) == {*old, 'channels["Trade press"].base_cpl'}
 
 
 def test_same_seed_gives_the_same_draws_in_two_scenarios():
     """Common random numbers: a plain change elsewhere does not move an input's draws."""
     a = scenario(**{"channels[2].base_cpl": CPL})
-    b = scenario(**{"channels[2].base_cpl": CPL, "sales.sdr_count": 12, "deals.win_rate": 0.3})
+    b = scenario(**{SYNDICATION_CPL: CPL, "sales.sdr_count": 12, "deals.win_rate": 0.3})
     for seq in replication_seeds(20):
         assert draw_inputs(a, seq) == draw_inputs(b, seq)
 
@@ -225,23 +226,23 @@ def test_draws_across_replications_follow_the_distribution():
     """2000 replications' draws against scipy, 5 SE on the binomial share below each quantile."""
     n = 2000
     s = scenario(**{"channels[2].base_cpl": CPL})
-    x = np.array([draw_inputs(s, seq)["channels[2].base_cpl"] for seq in replication_seeds(n)])
+    x = np.array([draw_inputs(s, seq)[SYNDICATION_CPL] for seq in replication_seeds(n)])
     ref = stats.triang(c=0.4, loc=80, scale=50)
     for q in (0.1, 0.5, 0.9):
         assert abs(np.mean(x <= ref.ppf(q)) - q) < 5 * math.sqrt(q * (1 - q) / n)
     assert x.min() >= 80 and x.max() <= 130
 
 
-def test_resolve_gives_a_plain_scenario_with_the_draws():
+def test_the_draws_make_a_plain_scenario_with_those_values():
     s = scenario(**{"channels[2].base_cpl": CPL, "deals.win_rate": WIN})
     seq = replication_seeds(1)[0]
-    resolved = resolve(s, seq)
     draws = draw_inputs(s, seq)
+    resolved = with_values(s, draws)
     assert uncertain_inputs(resolved) == []
-    assert resolved.channels[2].base_cpl == draws["channels[2].base_cpl"]
+    assert resolved.channels[2].base_cpl == draws[SYNDICATION_CPL]
     assert resolved.deals.win_rate == draws["deals.win_rate"]
     assert resolved.channels[1] == s.channels[1]
-    assert resolve(Scenario(), seq) == Scenario()
+    assert with_values(Scenario(), draw_inputs(Scenario(), seq)) == Scenario()
 
 
 # --- central values -------------------------------------------------------------------------
@@ -257,7 +258,7 @@ def test_centralize_equals_the_plain_scenario_with_the_medians_exactly():
         "nurture.touches_per_week": {"dist": "choice", "values": [0.5, 1, 2], "weights": [3, 1, 1]},
     }
     medians = {
-        "channels[2].base_cpl": Triangular(low=80, mode=100, high=130).median(),
+        SYNDICATION_CPL: Triangular(low=80, mode=100, high=130).median(),
         "deals.win_rate": Beta(mean=0.25, concentration=40).median(),
         "brand.adstock_theta": Normal(mean=0.8, sd=0.1, low=0.5, high=0.95).median(),
         "deals.deal_size": math.sqrt(15000 * 60000),
@@ -272,7 +273,7 @@ def test_centralize_equals_the_plain_scenario_with_the_medians_exactly():
     assert uncertain_inputs(centralize(s)) == []
     assert centralize(s).sha256() == plain.sha256()
     # And the centres are the right numbers, not just self-consistent.
-    assert medians["channels[2].base_cpl"] == pytest.approx(130 - math.sqrt(750), rel=1e-12)
+    assert medians[SYNDICATION_CPL] == pytest.approx(130 - math.sqrt(750), rel=1e-12)
     assert medians["deals.win_rate"] == pytest.approx(stats.beta(10, 30).median(), rel=1e-9)
     ref = stats.truncnorm(-3, 1.5, loc=0.8, scale=0.1)
     assert medians["brand.adstock_theta"] == pytest.approx(ref.median(), rel=1e-9)
@@ -288,6 +289,12 @@ def test_with_values_validates_again():
     with pytest.raises(ValidationError, match=r"in \[0, 1\]"):
         with_values(s, {"deals.win_rate": 1.5})
     assert with_values(s, {"deals.win_rate": 0.4}).deals.win_rate == 0.4
+
+
+def test_with_values_takes_name_based_and_positional_paths():
+    s = scenario(**{"channels[2].base_cpl": CPL})
+    assert with_values(s, {SYNDICATION_CPL: 90}).channels[2].base_cpl == 90
+    assert with_values(s, {"channels[2].base_cpl": 95}).channels[2].base_cpl == 95
 
 
 def test_a_range_round_trips_through_the_dump():

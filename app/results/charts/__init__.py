@@ -1,22 +1,13 @@
-"""One widget per chart. `ALL_CHARTS` lists them in dashboard order."""
+"""The dashboard's charts: one `ChartWidget` per chart of `sim.charts.CHARTS`, in that order."""
 
 from __future__ import annotations
 
-from app.results.charts.attribution import AttributionChart
 from app.results.charts.base import ChartWidget
-from app.results.charts.drivers import DriversChart
-from app.results.charts.funnel import FunnelChart
-from app.results.charts.rejections import RejectionsChart
-from app.results.charts.sales_capacity import SalesCapacityChart
-from app.results.charts.spend_brand import SpendBrandChart
-from app.results.charts.weekly_volumes import WeeklyVolumesChart
+from sim.charts import CHARTS
 
-ALL_CHARTS: list[type[ChartWidget]] = [
-    FunnelChart,
-    WeeklyVolumesChart,
-    SpendBrandChart,
-    SalesCapacityChart,
-    RejectionsChart,
-    AttributionChart,
-    DriversChart,
-]
+
+def make_charts() -> list[ChartWidget]:
+    return [ChartWidget(chart) for chart in CHARTS.values()]
+
+
+__all__ = ["ChartWidget", "make_charts"]

@@ -1,0 +1,84 @@
+"""What the charts read from a run, in one place.
+
+Every chart reads a RunResult only through these helpers, so when the engine renames or adds a
+result field (a metric, a weekly series, a table), the change is made here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sim.metrics import METRICS
+from sim.results import RunResult, Summary, WeeklyBand
+from sim.variance import DriverRanking, VarianceSplit
+
+
+def currency(result: RunResult) -> str:
+    return result.currency
+
+
+def week_starts(result: RunResult) -> list[dt.date]:
+    """The first day of every simulated week, warm-up included."""
+    return list(result.week_starts)
+
+
+def warmup_weeks(result: RunResult) -> int:
+    return result.warmup_weeks
+
+
+def measured_period(result: RunResult) -> tuple[dt.date, dt.date]:
+    """First and last day of the weeks the totals cover (after the warm-up)."""
+    first = result.week_starts[result.warmup_weeks]
+    last = result.week_starts[-1] + dt.timedelta(days=6)
+    return first, last
+
+
+def replications(result: RunResult) -> int:
+    return result.replications
+
+
+def metric(result: RunResult, name: str) -> Summary:
+    """A metric over the measured period across replications (mean, P5-P95...)."""
+    return result.summary[name]
+
+
+def label(name: str) -> str:
+    """A metric's name as the registry writes it ('MQLs', 'Won deals')."""
+    return METRICS[name].label if name in METRICS else name.replace("_", " ")
+
+
+def weekly(result: RunResult, name: str) -> WeeklyBand:
+    """A weekly series' mean and P5-P95 across replications."""
+    return result.weekly[name]
+
+
+def channels(result: RunResult) -> list[str]:
+    return list(result.channel_names)
+
+
+def attribution(result: RunResult, measure: str, model: str) -> dict[str, Summary]:
+    """Credit per channel (in channel order) under one attribution model.
+
+    measure: "revenue" (deals won) or "pipeline" (opportunities opened)."""
+    table = result.attribution_revenue if measure == "revenue" else result.attribution_pipeline
+    credit = table[model]
+    return {c: credit[c] for c in result.channel_names if c in credit}
+
+
+def rejection_reasons(result: RunResult) -> dict[str, Summary]:
+    """Why MQLs did not become SQLs: reason code -> count over the measured period."""
+    return dict(result.rejection_reasons)
+
+
+def loss_reasons(result: RunResult) -> dict[str, Summary]:
+    """Why opportunities were lost: reason code -> count over the measured period."""
+    return dict(result.loss_reasons)
+
+
+def drivers(result: RunResult, kpi: str) -> DriverRanking | None:
+    """The ranking of uncertain inputs for a KPI; None when the scenario has no ranges."""
+    return result.drivers.get(kpi)
+
+
+def variance_split(result: RunResult, kpi: str) -> VarianceSplit | None:
+    return result.variance.get(kpi)

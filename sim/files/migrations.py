@@ -1,0 +1,68 @@
+"""The file format's version: `schema_version` is required, a newer one is refused, an older one
+is upgraded step by step through `MIGRATIONS` before the data is validated."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from sim.errors import Problem, ScenarioError
+from sim.scenario import SCHEMA_VERSION
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+MIGRATIONS: dict[int, Migration] = {}
+"""`MIGRATIONS[n]` turns the plain data of a version-n file into version n+1 data."""
+
+
+def migrate(data: dict[str, Any], source: str = "<text>") -> dict[str, Any]:
+    """Bring plain file data from its schema_version to the current one, step by step."""
+    version = _file_version(data, source)
+    data = copy.deepcopy(data)
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ScenarioError(
+                f"{source}: cannot read file format version {version}: "
+                f"no upgrade to version {version + 1} exists"
+            )
+        try:
+            data = step(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ScenarioError(
+                f"{source}: could not upgrade the file from format version {version} to "
+                f"{version + 1}: {exc}"
+            ) from None
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+def _file_version(data: dict[str, Any], source: str) -> int:
+    """The file's format version: required, a whole number, and not newer than this program."""
+    if "schema_version" not in data:
+        raise ScenarioError(
+            f"{source}: schema_version is missing",
+            [
+                Problem(
+                    "schema_version",
+                    f"required: put 'schema_version = {SCHEMA_VERSION}' at the top of the file",
+                )
+            ],
+        )
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ScenarioError(
+            f"{source}: bad schema_version",
+            [
+                Problem(
+                    "schema_version", f"must be a whole number from 1 to {SCHEMA_VERSION}", version
+                )
+            ],
+        )
+    if version > SCHEMA_VERSION:
+        raise ScenarioError(
+            f"{source}: made by a newer Funnel Lab (file format version {version}; this version "
+            f"reads versions up to {SCHEMA_VERSION}). Update Funnel Lab to open it."
+        )
+    return version
