@@ -150,12 +150,16 @@ def test_results_area_takes_the_dashboard(window: MainWindow):
 
 
 def test_at_1280x800_every_editor_page_fits_without_scrolling_sideways(window, qtbot):
-    """The window a 1280x800 screen gets (fitted_size): labels, inputs, range buttons and units
-    of every section in view, none clipped behind a horizontal scroll bar."""
+    """The window a 1280x800 screen gets (fitted_size), dashboard beside the editor: labels,
+    inputs, range buttons and units of every section in view, none behind a sideways scroll."""
     from PySide6.QtCore import QSize
 
+    import sim.runner as runner
     from app.main_window import DEFAULT_SCENARIO
+    from app.run_controller import RunController
 
+    window.set_live(False)
+    controller = RunController(window, runner.shared_pool(2))
     size = QSize(int(1280 * 0.95), int(800 * 0.92))
     window.open_file(DEFAULT_SCENARIO)
     window.resize(size)
@@ -167,3 +171,4 @@ def test_at_1280x800_every_editor_page_fits_without_scrolling_sideways(window, q
         qtbot.wait(20)
         page = editor.pages.currentWidget()
         assert page.horizontalScrollBar().maximum() == 0, title
+    controller.shutdown()
