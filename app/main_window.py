@@ -41,6 +41,8 @@ from sim.errors import ScenarioError
 from sim.scenario import Scenario
 
 FILE_FILTER = "Scenario files (*.toml);;All files (*)"
+EDITOR_WIDTH = 640  # px: the editor's forms with their units on one line
+EDITOR_SHARE = 0.47  # at most this share of the window: three cards abreast and room for charts
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "default.toml"
 
 
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.editor = ScenarioEditor(self.document)
         self.results_area = ResultsArea()
         self.actions_: dict[str, QAction] = {}
+        self.guide: QWidget | None = None
         self._build_central()
         self._build_actions()
         self._build_menus()
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.document.changed.connect(self.scenario_changed.emit)
         self.document.modified_changed.connect(self.setWindowModified)
         self.document.path_changed.connect(lambda _path: self._update_title())
+        self.document.path_changed.connect(self.recovery.attach)  # its autosave follows the file
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -112,6 +116,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(fitted_size(1500, 950))
+        self.share_width(self.width())
 
     # -- construction -------------------------------------------------------------------------
 
@@ -122,8 +127,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.results_area)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([640, 860])
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         self.setCentralWidget(splitter)
         history = QDockWidget("History", self)
         history.setObjectName("historyDock")
@@ -164,6 +169,7 @@ class MainWindow(QMainWindow):
         live.setChecked(True)
         live.toggled.connect(self.live_toggled)
         live.setToolTip("Re-run a quick simulation whenever an edit settles")
+        self._action("guide", "&User guide", self.show_guide, QKeySequence(keys.HelpContents))
         self._action("about", "&About Funnel Lab", self.show_about)
 
     def _build_menus(self) -> None:
@@ -187,7 +193,9 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu("&Run")
         for key in ("run", "cancel", "live"):
             run_menu.addAction(self.actions_[key])
-        bar.addMenu("&Help").addAction(self.actions_["about"])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.actions_["guide"])
+        help_menu.addAction(self.actions_["about"])
 
     def _build_toolbar(self) -> None:
         toolbar = self.addToolBar("Run")
@@ -206,6 +214,12 @@ class MainWindow(QMainWindow):
         self.problem_label.setStyleSheet("color: #b3261e;")
         self.statusBar().addWidget(self.problem_label, 1)
         self.editor.problem.connect(self.problem_label.setText)
+
+    def share_width(self, width: int) -> None:
+        """The editor gets the width its forms need (units and range buttons in view), up to
+        EDITOR_SHARE of the window; the results get the rest, and any later widening."""
+        editor = min(EDITOR_WIDTH, int(width * EDITOR_SHARE))
+        self.splitter.setSizes([editor, max(width - editor, 1)])
 
     # -- public API for the simulation side ----------------------------------------------------
 
@@ -235,7 +249,7 @@ class MainWindow(QMainWindow):
 
     def start(self, path: str | Path | None) -> None:
         """Offer crash recovery first; if declined, load the given file or the shipped default."""
-        if self.offer_recovery():
+        if self.offer_recovery(Path(path) if path else None):
             return
         target = Path(path) if path else (DEFAULT_SCENARIO if DEFAULT_SCENARIO.is_file() else None)
         if target is not None:
@@ -252,6 +266,9 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         path = Path(path)
+        other = self.recovery.open_elsewhere(path)
+        if other is not None and not dialogs.ask_open_again(self, path.name, other):
+            return False
         from sim.files import read_scenario
 
         try:
@@ -370,26 +387,29 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self.statusBar().showMessage(f"Autosave failed: {error}", 10_000)
 
-    def offer_recovery(self) -> bool:
-        """If the last session crashed with unsaved work, offer to bring it back."""
-        if not self.recovery.exists():
+    def offer_recovery(self, prefer: Path | None = None) -> bool:
+        """If a window ended without saving (a crash: its process is gone), offer its autosave,
+        the one of `prefer` first. A live window's autosave is never offered; an offered one is
+        removed whatever the answer, so it is offered once."""
+        orphan = self.recovery.take_orphan(prefer)
+        if orphan is None:
             return False
-        original = self.recovery.original()
-        what = original.name if original else "an untitled scenario"
-        if not dialogs.ask_restore(self, what):
-            self.recovery.clear()
+        what = orphan.original.name if orphan.original else "an untitled scenario"
+        if not dialogs.ask_restore(self, what, orphan.saved_at):
+            orphan.discard()
             return False
         from sim.files import read_scenario
 
         try:
-            restored = read_scenario(self.recovery.file).scenario
+            restored = read_scenario(orphan.file).scenario
         except (ScenarioError, OSError) as error:
             dialogs.show_error(self, "Could not restore the autosave", str(error))
-            self.recovery.clear()
+            orphan.discard()
             return False
-        if original != self.document.path:
-            self._load_quietly(original)
+        orphan.discard()
+        self._load_quietly(orphan.original)
         self.document.replace(restored, "Restore autosaved changes")
+        self.autosave()  # protected again at once, now under this window's lock
         return True
 
     def _load_quietly(self, path: Path | None) -> None:
@@ -407,6 +427,16 @@ class MainWindow(QMainWindow):
 
     # -- window events ------------------------------------------------------------------------
 
+    def show_guide(self) -> None:
+        """Help > User guide (F1): a window that can stay open beside the editor."""
+        if self.guide is None:
+            from app.guide import UserGuide
+
+            self.guide = UserGuide(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,
@@ -421,7 +451,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.set_geometry(self.saveGeometry())
         self.settings.sync()
-        self.recovery.clear()
+        self.recovery.close()
         self.autosave_timer.stop()
         event.accept()
 

@@ -34,9 +34,22 @@ def missing_packages() -> list[str]:
     return [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
 
 
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
+
+
+def needs_display() -> bool:
+    """True where Qt needs a desktop session: Linux and the BSDs, unless told to draw offscreen."""
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith(HEADLESS_PLATFORMS):
+        return False
+    return not sys.platform.startswith(("win", "darwin", "cygwin"))
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def main() -> int:
-    platform = os.environ.get("QT_QPA_PLATFORM", "")
-    if platform.startswith(("offscreen", "minimal")):
+    if not needs_display():
         return 0
     missing = missing_packages()
     if missing:
@@ -47,7 +60,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    if not has_display():
         print(
             "No display found (DISPLAY is not set). Run from a desktop session, or under Xvfb:\n\n"
             "    Xvfb :99 & DISPLAY=:99 make run\n",

@@ -26,6 +26,7 @@ from sim.scenario import Scenario
 LIVE_REPLICATIONS = 20
 SETTLE_MS = 300  # an edit has settled after this long without another
 LIVE_LIMIT_S = 10.0  # a quick run longer than this turns live runs off
+WORKERS_ENV = "FUNNEL_LAB_WORKERS"  # processes that simulate replications (default: one a core)
 
 J = TypeVar("J", bound=Job)
 
@@ -36,6 +37,22 @@ def time_left(elapsed: float, done: int, total: int) -> str:
         return "starting…"
     seconds = elapsed / done * (total - done)
     return f"about {seconds:.0f} s left" if seconds < 90 else f"about {seconds / 60:.0f} min left"
+
+
+def worker_count() -> int:
+    """FUNNEL_LAB_WORKERS if it is a positive whole number, else one process per core."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 2)
+
+
+def running_message(job: RunJob) -> str:
+    """The status line of a full run; it counts what the progress bar counts."""
+    if job.split:
+        return (
+            f"Running {job.replications} replications twice (inputs drawn, then at their "
+            f"centres: {job.runs} runs, to tell input uncertainty from chance)…"
+        )
+    return f"Running {job.replications} replications…"
 
 
 class RunController(QObject):
@@ -55,7 +72,7 @@ class RunController(QObject):
     ) -> None:
         super().__init__(window)
         self.window = window
-        workers = os.cpu_count() or 2
+        workers = worker_count()
         self.executor = executor or runner.shared_pool(workers)
         warm_up(self.executor, workers)
         self.estimator = estimator()
@@ -119,12 +136,14 @@ class RunController(QObject):
         job = RunJob(self.window.scenario, self.executor, self.inbox, self, replications)
         self.full = self._start(job)
         self.window.set_running(True)
-        self.progress.setRange(0, job.replications * (2 if job.split else 1))
+        self.progress.setRange(0, job.runs)
         self.progress.setValue(0)
+        self.progress.setFormat("%v of %m runs" if job.split else "%v of %m replications")
+        self.progress.setToolTip(running_message(job))
         self.eta.setText("starting…")
         self.progress.show()
         self.eta.show()
-        self.window.statusBar().showMessage(f"Running {job.replications} replications…")
+        self.window.statusBar().showMessage(running_message(job))
 
     def cancel_full_run(self) -> None:
         """Stop the full run: the runner sees the flag as the next replication finishes."""
@@ -158,8 +177,9 @@ class RunController(QObject):
         if job is self.full:
             self._end_full()
             self.dashboard.show_result(result, job.scenario)
+            runs = f" ({job.runs} runs: inputs drawn, then at their centres)" if job.split else ""
             self.window.statusBar().showMessage(
-                f"Run finished: {result.replications} replications in {job.elapsed():.1f} s",
+                f"Run finished: {result.replications} replications{runs} in {job.elapsed():.1f} s",
                 10_000,
             )
             self.full_finished.emit(result)

@@ -1,9 +1,11 @@
 """Work the window must not wait for: simulation runs and expected-value previews.
 
-Each job runs on a plain Python thread that never touches a Qt object: it posts what happened
-(progress, result, cancel, error) to an `Inbox`, and a 15 ms timer on the GUI thread hands each
-event to the listener there. So widgets are only ever touched on the GUI thread, and no Python
-object has to cross threads inside a Qt signal (a known source of PySide6 crashes, PYSIDE-3124).
+Each job runs on a plain Python thread that never touches a Qt object, not even an attribute of
+one: it puts what happened (progress, result, cancel, error) on the Inbox's plain Python queue,
+and a 15 ms timer on the GUI thread hands each event to the listener there. The listener's methods
+and the queue are looked up when the job is made, on the GUI thread. So widgets are only ever
+touched on the GUI thread, and no Python object has to cross threads inside a Qt signal (a known
+source of PySide6 crashes, PYSIDE-3124).
 Replications themselves run in the engine's kept-alive spawn process pool
 (`sim.runner.shared_pool`); a run's thread only waits for them, reports progress and hands the
 runner a `threading.Event` to cancel. The instant estimate runs in a process of its own too.
@@ -30,6 +32,7 @@ from sim.scenario import Scenario
 from sim.uncertain import uncertain_inputs
 
 INBOX_MS = 15  # how often the GUI thread collects what the jobs posted
+Mailbox = queue.SimpleQueue[tuple[Callable[..., None], tuple[Any, ...]]]
 
 
 class Inbox(QObject):
@@ -37,22 +40,20 @@ class Inbox(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._queue: queue.SimpleQueue[tuple[Callable[..., None], tuple[Any, ...]]] = (
-            queue.SimpleQueue()
-        )
+        self.queue: Mailbox = queue.SimpleQueue()
         self.timer = QTimer(self)
         self.timer.setInterval(INBOX_MS)
         self.timer.timeout.connect(self.deliver)
         self.timer.start()
 
     def post(self, callback: Callable[..., None], *args: Any) -> None:
-        """Thread-safe: queue `callback(*args)` for the GUI thread."""
-        self._queue.put((callback, args))
+        """Queue `callback(*args)` for the GUI thread (jobs put on `queue` directly)."""
+        self.queue.put((callback, args))
 
     def deliver(self) -> None:
         while True:
             try:
-                callback, args = self._queue.get_nowait()
+                callback, args = self.queue.get_nowait()
             except queue.Empty:
                 return
             callback(*args)
@@ -71,6 +72,15 @@ def estimator() -> ProcessPoolExecutor:
     return _ESTIMATOR
 
 
+def shutdown_pools(executor: Executor) -> None:
+    """Stop the run pool and the estimator process now (at the window's close), waiting for them."""
+    global _ESTIMATOR
+    for pool in (executor, _ESTIMATOR):
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    _ESTIMATOR = None
+
+
 def warm_up(executor: Executor, workers: int) -> None:
     """Start the spawn workers and import the engine in them now, not on the first edit."""
     for _ in range(workers):
@@ -87,10 +97,15 @@ class RunListener(Protocol):
 
 
 class Job:
-    """A thread that can be started once and waited for."""
+    """A thread that can be started once and waited for; `post` is its only way to the GUI."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, inbox: Inbox) -> None:
         self.thread = threading.Thread(target=self.work, name=name, daemon=True)
+        self._mailbox = inbox.queue  # a plain queue: the thread never touches the QObject
+
+    def post(self, callback: Callable[..., None], *args: Any) -> None:
+        """From the job's thread: `callback(*args)` will run on the GUI thread."""
+        self._mailbox.put((callback, args))
 
     def start(self) -> None:
         self.thread.start()
@@ -115,17 +130,26 @@ class RunJob(Job):
         replications: int | None = None,
         split_uncertainty: bool | None = None,
     ) -> None:
-        super().__init__("funnel-lab-run")
+        super().__init__("funnel-lab-run", inbox)
         self.scenario = scenario
         self.executor = executor
-        self.inbox = inbox
-        self.listener = listener
+        # Bound here, on the GUI thread: the job's thread never looks up a QObject's attribute.
+        self._on_progress = listener.run_progress
+        self._on_finished = listener.run_finished
+        self._on_cancelled = listener.run_cancelled
+        self._on_failed = listener.run_failed
         self.replications = replications or scenario.simulation.replications
         self.split = (
             bool(uncertain_inputs(scenario)) if split_uncertainty is None else split_uncertainty
         )
         self.cancel_event = threading.Event()
         self.started = time.monotonic()
+
+    @property
+    def runs(self) -> int:
+        """Simulations this job makes: with uncertain inputs each seed runs twice (inputs drawn,
+        then at their centres) to split the spread into input uncertainty and process noise."""
+        return self.replications * (2 if self.split else 1)
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -137,11 +161,11 @@ class RunJob(Job):
         return time.monotonic() - self.started
 
     def _progress(self, done: int, total: int) -> None:
-        self.inbox.post(self.listener.run_progress, self, done, total)
+        self.post(self._on_progress, self, done, total)
 
     def work(self) -> None:
         self.started = time.monotonic()
-        post, listener = self.inbox.post, self.listener
+        post = self.post
         try:
             result = runner.run(
                 self.scenario,
@@ -152,21 +176,21 @@ class RunJob(Job):
                 split_uncertainty=self.split,
             )
         except runner.Cancelled:
-            post(listener.run_cancelled, self)
+            post(self._on_cancelled, self)
         except ScenarioError as error:
-            post(listener.run_failed, self, "This scenario cannot be simulated", str(error))
+            post(self._on_failed, self, "This scenario cannot be simulated", str(error))
         except Exception as error:  # any engine failure becomes a dialog, never a crash
             post(
-                listener.run_failed,
+                self._on_failed,
                 self,
                 "The simulation failed",
                 f"{type(error).__name__}: {error}",
             )
         else:
             if self.cancel_event.is_set():
-                post(listener.run_cancelled, self)
+                post(self._on_cancelled, self)
             else:
-                post(listener.run_finished, self, result)
+                post(self._on_finished, self, result)
 
 
 class PreviewListener(Protocol):
@@ -181,16 +205,16 @@ class PreviewJob(Job):
     def __init__(
         self, scenario: Scenario, executor: Executor, inbox: Inbox, listener: PreviewListener
     ) -> None:
-        super().__init__("funnel-lab-preview")
+        super().__init__("funnel-lab-preview", inbox)
         self.scenario = scenario
         self.executor = executor
-        self.inbox = inbox
-        self.listener = listener
+        self._on_finished = listener.preview_finished
+        self._on_failed = listener.preview_failed
 
     def work(self) -> None:
         try:
             metrics = self.executor.submit(expected_metrics, self.scenario).result()
         except Exception as error:  # an estimate that cannot be made just leaves the cards bare
-            self.inbox.post(self.listener.preview_failed, self, f"{type(error).__name__}: {error}")
+            self.post(self._on_failed, self, f"{type(error).__name__}: {error}")
         else:
-            self.inbox.post(self.listener.preview_finished, self, metrics)
+            self.post(self._on_finished, self, metrics)

@@ -166,9 +166,14 @@ def plain(allowed: Range) -> Any:
     ]
 
 
-def field(default: Any, unit: str, doc: str) -> Any:
-    """A documented field: the unit and the planner-facing explanation travel with the schema."""
-    return Field(default, description=doc, json_schema_extra={"unit": unit})
+def field(default: Any, unit: str, doc: str, label: str | None = None) -> Any:
+    """A documented field: the unit, the planner-facing explanation and, where the key is a
+    technical term ("adstock_theta"), the plain words the editor shows instead travel with the
+    schema."""
+    extra: dict[str, Any] = {"unit": unit}
+    if label:
+        extra["label"] = label
+    return Field(default, description=doc, json_schema_extra=extra)
 
 
 def range_of(metadata: list[Any]) -> Range | None:

@@ -81,6 +81,7 @@ class Channel(Section):
         0.0,
         "x at full awareness",
         "Organic channels: extra volume at full awareness (1 = twice the leads).",
+        label="Brand lift",
     )
     targeting_breadth: Probability = field(
         0.5,
@@ -89,7 +90,10 @@ class Channel(Section):
         "and more junk; narrower costs more per lead (seed 000).",
     )
     fit_mean: Probability = field(
-        0.45, "0..1", "Average ICP fit (firmographic + demographic) at middle breadth."
+        0.45,
+        "0..1",
+        "Average ICP fit (firmographic + demographic) at middle breadth.",
+        label="ICP fit",
     )
     junk_share: Probability = field(
         0.25, "share of leads", "Share of junk leads at middle breadth (see junk_mix)."
@@ -99,9 +103,13 @@ class Channel(Section):
         0.06,
         "share of leads",
         "Share of (non-junk) leads already in market when they arrive: 5-15% (seed 003).",
+        label="Sales-ready share",
     )
     authority_share: Probability = field(
-        0.75, "share of leads", "Share of contacts who hold buying authority (title/role)."
+        0.75,
+        "share of leads",
+        "Share of contacts who hold buying authority (title/role).",
+        label="Decision-maker share",
     )
 
     @model_validator(mode="after")
@@ -184,13 +192,22 @@ class Targeting(Section):
     """How targeting breadth trades volume for quality, for every budget channel."""
 
     cpl_ratio_narrow_to_broad: uncertain(Range(1.0)) = field(
-        4.0, "x", "How many times more a lead costs at the narrowest targeting than the broadest."
+        4.0,
+        "x",
+        "How many times more a lead costs at the narrowest targeting than the broadest.",
+        label="Narrowest vs broadest: cost per lead",
     )
     fit_shift_narrow_to_broad: Probability = field(
-        0.3, "fit points 0..1", "How much higher the average ICP fit is at narrowest targeting."
+        0.3,
+        "fit points 0..1",
+        "How much higher the average ICP fit is at narrowest targeting.",
+        label="Fit gained by narrowest targeting",
     )
     junk_ratio_broad_to_narrow: uncertain(Range(1.0)) = field(
-        4.0, "x", "How many times more junk the broadest targeting brings than the narrowest."
+        4.0,
+        "x",
+        "How many times more junk the broadest targeting brings than the narrowest.",
+        label="Broadest vs narrowest: junk",
     )
 
 
@@ -204,39 +221,60 @@ class Brand(Section):
         6000.0,
         "currency/week",
         "Brand spend per week before the simulation starts; sets the starting awareness.",
+        label="Weekly spend before the start",
     )
     adstock_theta: CarryOver = field(
         0.85,
         "per week",
         "Carry-over: share of last week's adstock that survives a week. Same meaning as in "
         "Robyn, PyMC-Marketing and Meridian, so a fitted value can be typed in.",
+        label="Brand memory: share of last week's awareness kept",
     )
     hill_shape: uncertain(Range(0.1, 10.0)) = field(
-        1.5, "", "Hill curve shape (a): above 1, awareness builds slowly then saturates."
+        1.5,
+        "",
+        "Hill curve shape (a): above 1, awareness builds slowly then saturates.",
+        label="How slowly awareness builds at first",
     )
     half_saturation: Positive = field(
-        60000.0, "currency (adstock)", "Adstock level at which awareness reaches half its maximum."
+        60000.0,
+        "currency (adstock)",
+        "Adstock level at which awareness reaches half its maximum.",
+        label="Brand stock for half of full awareness",
     )
     saturation: bool = Field(
         True, description="Pass adstock through the Hill curve (off: awareness stays at 0)."
     )
     lag_weeks: uncertain(Range(0, 52, integer=True)) = field(
-        6, "weeks", "Delay before awareness changes show in CPL, response and win rates."
+        6,
+        "weeks",
+        "Delay before awareness changes show in CPL, response and win rates.",
+        label="Delay before brand shows",
     )
     cpl_reduction: Probability = field(
-        0.3, "share at full awareness", "How much lower CPL is at full awareness."
+        0.3,
+        "share at full awareness",
+        "How much lower CPL is at full awareness.",
+        label="Lower cost per lead",
     )
     response_lift: NonNegative = field(
-        0.5, "x at full awareness", "Extra engagement with content at full awareness."
+        0.5,
+        "x at full awareness",
+        "Extra engagement with content at full awareness.",
+        label="Engagement lift",
     )
     win_rate_lift: NonNegative = field(
-        0.25, "x at full awareness", "Relative lift of win probability at full awareness."
+        0.25,
+        "x at full awareness",
+        "Relative lift of win probability at full awareness.",
+        label="Win-rate lift",
     )
     dark_funnel_touches: NonNegative = field(
         1.5,
         "touches/lead at full awareness",
         "Extra anonymous touches (ad views, organic visits) before a lead appears, at full "
         "awareness: the untracked 'dark funnel' (seed 002).",
+        label="Untracked touches (dark funnel)",
     )
 
 
@@ -244,56 +282,86 @@ class Buyers(Section):
     """The latent buying state of each lead's account: most leads are not ready to buy."""
 
     fit_concentration: uncertain(Range(0.5, 200.0)) = field(
-        5.0, "", "How tightly ICP fit clusters around a channel's mean (beta concentration)."
+        5.0,
+        "",
+        "How tightly ICP fit clusters around a channel's mean (beta concentration).",
+        label="How alike leads' fit is",
     )
     weeks_to_in_market: Positive = field(
         60.0,
         "weeks",
         "Mean time until a not-yet-ready account starts buying, without nurture. Buying cycles "
         "take weeks to months (seed 002).",
+        label="Time until an account starts buying",
     )
     in_market_weeks: Positive = field(
-        14.0, "weeks", "Mean time an account stays in market before buying elsewhere or stopping."
+        14.0,
+        "weeks",
+        "Mean time an account stays in market before buying elsewhere or stopping.",
+        label="Time an account stays in market",
     )
     engaged_weeks: Positive = field(
-        30.0, "weeks", "Mean time a lead keeps engaging before going cold (unsubscribes, leaves)."
+        30.0,
+        "weeks",
+        "Mean time a lead keeps engaging before going cold (unsubscribes, leaves).",
+        label="Time a lead keeps engaging",
     )
     self_engagements_per_week: NonNegative = field(
-        0.08, "engagements/week", "Engagements a lead makes on its own while not in market."
+        0.08,
+        "engagements/week",
+        "Engagements a lead makes on its own while not in market.",
+        label="Engagements on its own",
     )
     in_market_engagement_factor: uncertain(Range(1.0)) = field(
         8.0,
         "x",
         "How much more an in-market buyer engages (B2B buyers consume 13-17 assets, seed 001).",
+        label="Engagement when buying",
     )
     demo_requests_per_in_market_week: NonNegative = field(
-        0.06, "requests/week", "Rate at which an in-market buyer asks for a demo or a call."
+        0.06,
+        "requests/week",
+        "Rate at which an in-market buyer asks for a demo or a call.",
+        label="Demo requests while buying",
     )
     ready_hand_raise_share: Probability = field(
         0.35,
         "share of sales-ready leads",
         "Share of leads already in market who arrive by asking for a demo or a call.",
+        label="Ready leads who ask for a demo",
     )
     junk_hand_raise_share: Probability = field(
         0.2,
         "share of junk leads",
         "Share of junk leads who submit a contact/demo form (support requests, job seekers).",
+        label="Junk leads who fill in a demo form",
     )
     budget_share: Probability = field(
-        0.9, "share", "Share of average-fit accounts with budget; rises with fit."
+        0.9,
+        "share",
+        "Share of average-fit accounts with budget; rises with fit.",
+        label="Accounts with budget",
     )
     need_fit_minimum: Probability = field(
-        0.2, "fit 0..1", "Accounts below this ICP fit have no real need for the product."
+        0.2,
+        "fit 0..1",
+        "Accounts below this ICP fit have no real need for the product.",
+        label="Least fit with a real need",
     )
 
 
 class EngagementKind(Section):
     """A kind of engagement: how often it occurs and the behaviour points it scores."""
 
-    share: NonNegative = field(1.0, "weight", "Relative frequency of this engagement.")
+    share: NonNegative = field(
+        1.0, "weight", "Relative frequency of this engagement.", label="How often"
+    )
     points: uncertain(Range(0.0, 200.0)) = field(5.0, "points", "Behaviour points it scores.")
     intent_factor: uncertain(Range(0.0, 20.0)) = field(
-        1.0, "x", "How much likelier it is from an in-market buyer (pricing pages: high)."
+        1.0,
+        "x",
+        "How much likelier it is from an in-market buyer (pricing pages: high).",
+        label="Likelier if buying",
     )
 
 
@@ -304,12 +372,19 @@ class Scoring(Section):
         40.0,
         "points",
         "Points for a perfect ICP fit (industry, size, revenue, geography, title/role).",
+        label="Points for a perfect fit",
     )
     fit_data_noise: uncertain(Range(0.0, 1.0)) = field(
-        0.15, "sd of fit", "Data-quality noise: how wrongly the CRM sees a lead's fit."
+        0.15,
+        "sd of fit",
+        "Data-quality noise: how wrongly the CRM sees a lead's fit.",
+        label="CRM error in fit",
     )
     decay_half_life_weeks: Positive = field(
-        4.0, "weeks", "Behaviour points halve after this long (recency decay)."
+        4.0,
+        "weeks",
+        "Behaviour points halve after this long (recency decay).",
+        label="Behaviour points halve after",
     )
     form_fill: EngagementKind = Field(
         default_factory=lambda: EngagementKind(share=0.12, points=10, intent_factor=1.5)
@@ -360,12 +435,16 @@ class Nurture(Section):
         0.35, "0..1", "How relevant the content is to the lead's persona and stage."
     )
     response_per_touch: Probability = field(
-        0.25, "engagements/touch", "Engagements per touch at perfect relevance."
+        0.25,
+        "engagements/touch",
+        "Engagements per touch at perfect relevance.",
+        label="Engagements per touch",
     )
     readiness_speedup: NonNegative = field(
         1.0,
         "x at full relevance and 1 touch/week",
         "How much nurture speeds the move into market (educating, building the case).",
+        label="Speeds buying readiness",
     )
     weekly_cost: NonNegative = field(
         2000.0, "currency/week", "Fixed cost of running the nurture programme (content, tools)."
@@ -381,33 +460,50 @@ class Trust(Section):
     """Sales trust in marketing's leads: the cry-wolf effect (DOMAIN.md mechanism 6)."""
 
     initial_mean: Probability = field(
-        0.3, "0..1", "Starting trust, the team average. Only 7% of reps think MQLs are good (000)."
+        0.3,
+        "0..1",
+        "Starting trust, the team average. Only 7% of reps think MQLs are good (000).",
+        label="Starting trust",
     )
     initial_spread: uncertain(Range(0.0, 0.5)) = field(
-        0.14, "sd", "Spread of starting trust across reps."
+        0.14, "sd", "Spread of starting trust across reps.", label="Spread of starting trust"
     )
     learning_rate: Probability = field(
-        0.03, "per worked MQL", "How far one worked MQL's outcome moves a rep's trust."
+        0.03,
+        "per worked MQL",
+        "How far one worked MQL's outcome moves a rep's trust.",
+        label="Trust moved by each worked MQL",
     )
     team_influence: Probability = field(
-        0.1, "per week", "How far each rep's trust moves weekly toward the team's experience."
+        0.1,
+        "per week",
+        "How far each rep's trust moves weekly toward the team's experience.",
+        label="Pull toward the team's view",
     )
     share_follow_all: Probability = field(
-        0.05, "share of reps", "Reps who follow up every MQL whatever its record."
+        0.05,
+        "share of reps",
+        "Reps who follow up every MQL whatever its record.",
+        label="Reps who follow up every MQL",
     )
     share_follow_none: Probability = field(
-        0.05, "share of reps", "Reps who ignore every MQL whatever its record."
+        0.05,
+        "share of reps",
+        "Reps who ignore every MQL whatever its record.",
+        label="Reps who ignore every MQL",
     )
     defer_weight: Probability = field(
         0.2,
         "0..1",
         "How strongly low trust pushes MQL follow-up behind outbound work (later follow-up).",
+        label="Low trust delays follow-up",
     )
     evidence_weight: Probability = field(
         0.8,
         "0..1",
         "For an MQL that carries the review's evidence: how much the rep judges it on its own "
         "merit instead of at their discounted rate.",
+        label="Weight of the review's evidence",
     )
     slack_weight: Probability = field(
         0.25,
@@ -416,19 +512,24 @@ class Trust(Section):
         "(1 - trust) x weight x slack, where slack is the share of last week's duty hours the "
         "rep did not spend on MQLs: with limited hours in a day reps qualify fewer MQLs (seed "
         "000).",
+        label="Spare time makes doubters follow up",
     )
 
 
 class Sales(Section):
     """Sales capacity and speed: SDRs work MQLs, AEs work opportunities (mechanism 5)."""
 
-    sdr_count: PositiveCount = field(8, "reps", "Sales development reps working MQLs.")
-    ae_count: PositiveCount = field(8, "reps", "Account executives working opportunities.")
+    sdr_count: PositiveCount = field(
+        8, "reps", "Sales development reps working MQLs.", label="SDRs"
+    )
+    ae_count: PositiveCount = field(
+        8, "reps", "Account executives working opportunities.", label="AEs"
+    )
     workday_start_hour: plain(Range(0, 23, integer=True)) = field(
-        9, "hour", "When the working day starts (Monday to Friday)."
+        9, "hour", "When the working day starts (Monday to Friday).", label="Working day starts at"
     )
     workday_hours: uncertain(Range(1.0, 16.0)) = field(
-        8.0, "hours/day", "Working hours per day, Monday to Friday."
+        8.0, "hours/day", "Working hours per day, Monday to Friday.", label="Working hours per day"
     )
     always_on_duty: bool = Field(
         False, description="Reps cover every hour of the week (for queue validation)."
@@ -436,49 +537,90 @@ class Sales(Section):
     queue_order: Literal["fifo", "score"] = Field(
         "fifo", description="Order in which MQLs are worked: first in, or highest score first."
     )
-    max_attempts: PositiveCount = field(4, "attempts", "Contact attempts per MQL at full trust.")
-    attempt_spacing_hours: NonNegative = field(24.0, "hours", "Wait between contact attempts.")
-    attempt_hours: Positive = field(0.2, "hours", "Rep time per contact attempt.")
+    max_attempts: PositiveCount = field(
+        4, "attempts", "Contact attempts per MQL at full trust.", label="Contact attempts per MQL"
+    )
+    attempt_spacing_hours: NonNegative = field(
+        24.0, "hours", "Wait between contact attempts.", label="Wait between attempts"
+    )
+    attempt_hours: Positive = field(
+        0.2, "hours", "Rep time per contact attempt.", label="Time per attempt"
+    )
     handling_times: Literal["fixed", "exponential"] = Field(
         "exponential",
         description="Whether call and attempt times vary around their means (exponential) or not.",
     )
-    discovery_hours: Positive = field(0.75, "hours", "Rep time per discovery/qualification call.")
+    discovery_hours: Positive = field(
+        0.75, "hours", "Rep time per discovery/qualification call.", label="Time per discovery call"
+    )
     glance_hours: NonNegative = field(
-        0.05, "hours", "Rep time to look at an MQL and decide not to follow up."
+        0.05,
+        "hours",
+        "Rep time to look at an MQL and decide not to follow up.",
+        label="Time to glance at an MQL and skip it",
     )
     contact_rate: Probability = field(
-        0.95, "probability", "Chance an immediate first attempt reaches an interested lead."
+        0.95,
+        "probability",
+        "Chance an immediate first attempt reaches an interested lead.",
+        label="Reach on an immediate call",
     )
     contact_rate_not_in_market: Probability = field(
-        0.6, "x", "Relative responsiveness of a lead that is not in market."
+        0.6,
+        "x",
+        "Relative responsiveness of a lead that is not in market.",
+        label="Responsiveness when not buying",
     )
     speed_fast_half_life_hours: Positive = field(
         0.75,
         "hours",
         "Speed to lead: the contact chance falls by half every this many hours at first...",
+        label="Contact chance halves every",
     )
     speed_slow_share: Probability = field(
-        0.15, "share", "...except this share of it, which fades slowly (leads still interested)."
+        0.15,
+        "share",
+        "...except this share of it, which fades slowly (leads still interested).",
+        label="Share of it that fades slowly",
     )
     speed_slow_half_life_hours: Positive = field(
-        12.0, "hours", "Half-life of the slowly fading share of the contact chance."
+        12.0,
+        "hours",
+        "Half-life of the slowly fading share of the contact chance.",
+        label="…and that share halves every",
     )
     outbound_block_hours: Positive = field(
-        0.5, "hours", "Length of an outbound prospecting block a rep does instead of an MQL."
+        0.5,
+        "hours",
+        "Length of an outbound prospecting block a rep does instead of an MQL.",
+        label="Prospecting block",
     )
     outbound_sqls_per_hour: NonNegative = field(
-        0.17, "SQLs/hour", "Sales-sourced SQLs that an SDR's prospecting hour produces."
+        0.17,
+        "SQLs/hour",
+        "Sales-sourced SQLs that an SDR's prospecting hour produces.",
+        label="SQLs per SDR prospecting hour",
     )
-    outbound_fit_mean: Probability = field(0.6, "0..1", "ICP fit of sales-prospected accounts.")
+    outbound_fit_mean: Probability = field(
+        0.6, "0..1", "ICP fit of sales-prospected accounts.", label="Fit of prospected accounts"
+    )
     outbound_in_market_share: Probability = field(
-        1.0, "share", "Share of sales-prospected SQLs whose account is in market (timing)."
+        1.0,
+        "share",
+        "Share of sales-prospected SQLs whose account is in market (timing).",
+        label="Prospected SQLs in market",
     )
     outbound_budget_share: Probability = field(
-        1.0, "share", "Share of sales-prospected accounts with budget (BANT)."
+        1.0,
+        "share",
+        "Share of sales-prospected accounts with budget (BANT).",
+        label="Prospected accounts with budget",
     )
     outbound_authority_share: Probability = field(
-        1.0, "share", "Share of sales-prospected contacts with buying authority (BANT)."
+        1.0,
+        "share",
+        "Share of sales-prospected contacts with buying authority (BANT).",
+        label="Prospected contacts with authority",
     )
     target_accounts: PositiveCount = field(
         50000,
@@ -490,6 +632,7 @@ class Sales(Section):
         "weeks",
         "A worked account rests this long before prospecting can work it again, so returns per "
         "prospecting hour fall as the universe is worked.",
+        label="A worked account rests for",
     )
     accounts_per_prospecting_hour: Positive = field(
         2.0,
@@ -502,39 +645,56 @@ class Sales(Section):
         "SQLs per AE",
         "When more SQLs than this per AE wait for an AE, reps stop prospecting (they keep "
         "working MQLs) and the hours they would have prospected are idle.",
+        label="SQLs waiting per AE that pause prospecting",
     )
     sql_max_wait_days: Positive = field(
         42.0,
         "days",
         "An SQL that waits longer than this for an AE goes cold: lost, 'went cold waiting for "
         "sales'.",
+        label="An SQL goes cold after waiting",
     )
     ae_max_open_opportunities: PositiveCount = field(
-        100, "opportunities", "Opportunities one AE can work at once; further SQLs wait."
+        100,
+        "opportunities",
+        "Opportunities one AE can work at once; further SQLs wait.",
+        label="Most open opportunities per AE",
     )
     ae_hours_per_opportunity_week: NonNegative = field(
-        0.35, "hours/week", "AE time one open opportunity takes each week."
+        0.35,
+        "hours/week",
+        "AE time one open opportunity takes each week.",
+        label="AE time per open opportunity",
     )
     ae_outbound_sqls_per_hour: NonNegative = field(
-        0.03, "SQLs/hour", "Sales-sourced SQLs that an AE's spare hour of prospecting produces."
+        0.03,
+        "SQLs/hour",
+        "Sales-sourced SQLs that an AE's spare hour of prospecting produces.",
+        label="SQLs per AE prospecting hour",
     )
     rep_cost_per_week: NonNegative = field(
-        2500.0, "currency/week", "Loaded cost of one rep per week (for CAC)."
+        2500.0, "currency/week", "Loaded cost of one rep per week (for CAC).", label="Cost of a rep"
     )
 
 
 class Review(Section):
     """Optional human review before hand-off: costs time, filters junk, attaches evidence."""
 
-    catch_junk: Probability = field(0.8, "share", "Share of junk MQLs the reviewer stops.")
+    catch_junk: Probability = field(
+        0.8, "share", "Share of junk MQLs the reviewer stops.", label="Junk MQLs stopped"
+    )
     catch_poor_fit: Probability = field(
-        0.4, "share", "Share of poor-fit (no need) MQLs the reviewer stops."
+        0.4,
+        "share",
+        "Share of poor-fit (no need) MQLs the reviewer stops.",
+        label="Poor-fit MQLs stopped",
     )
     delay_hours: NonNegative = field(
         3.0,
         "business hours",
         "Fixed turnaround after the reviewer checks an MQL, before it reaches sales (on top of "
         "any wait for the reviewer).",
+        label="Turnaround after the check",
     )
     cost_per_review: NonNegative = field(4.0, "currency/MQL", "Marketing cost of one review.")
     reviewer_hours_per_week: NonNegative = field(
@@ -542,9 +702,13 @@ class Review(Section):
         "hours/week",
         "Reviewer time available each week (business hours): reviews beyond it queue, so a "
         "review backlog delays hand-offs.",
+        label="Reviewer hours per week",
     )
     minutes_per_review: NonNegative = field(
-        6.0, "minutes", "Reviewer time to check one MQL and write the reason for the hand-off."
+        6.0,
+        "minutes",
+        "Reviewer time to check one MQL and write the reason for the hand-off.",
+        label="Time per review",
     )
     attach_evidence: bool = Field(
         True,
@@ -560,30 +724,53 @@ class Deals(Section):
         0.31, "probability", "Win probability of an average SQL (fit 0.5, in market, BANT)."
     )
     fit_effect: NonNegative = field(
-        1.2, "log-odds per unit fit", "How much more often well-fitting accounts win."
+        1.2,
+        "log-odds per unit fit",
+        "How much more often well-fitting accounts win.",
+        label="Win advantage of a good fit",
     )
     not_in_market_factor: Probability = field(
-        0.35, "x", "Relative win chance of an account that is not in market."
+        0.35,
+        "x",
+        "Relative win chance of an account that is not in market.",
+        label="Win chance when not buying",
     )
     missing_bant_factor: Probability = field(
-        0.6, "x per item", "Relative win chance for each BANT item that does not hold."
+        0.6,
+        "x per item",
+        "Relative win chance for each BANT item that does not hold.",
+        label="Win chance per missing BANT item",
     )
     wait_decay_weeks: Positive = field(
-        6.0, "weeks", "An SQL waiting for an AE loses half its win chance after this long."
+        6.0,
+        "weeks",
+        "An SQL waiting for an AE loses half its win chance after this long.",
+        label="Win chance halves after waiting",
     )
     lost_to_competitor_share: Probability = field(
         0.6,
         "share of losses",
         "Of deals lost while in market, the share lost to a competitor (the rest on price).",
+        label="Losses to a competitor",
     )
     cycle_weeks: Positive = field(
-        10.0, "weeks (median)", "Median time from opportunity to close: weeks to months."
+        10.0,
+        "weeks (median)",
+        "Median time from opportunity to close: weeks to months.",
+        label="Sales cycle",
     )
-    cycle_spread: uncertain(Range(0.0, 2.0)) = field(0.5, "log sd", "Spread of cycle times.")
+    cycle_spread: uncertain(Range(0.0, 2.0)) = field(
+        0.5, "log sd", "Spread of cycle times.", label="Spread of sales cycles"
+    )
     deal_size: Positive = field(30000.0, "currency (median)", "Median deal size at fit 0.5.")
-    deal_size_spread: uncertain(Range(0.0, 3.0)) = field(0.6, "log sd", "Spread of deal sizes.")
+    deal_size_spread: uncertain(Range(0.0, 3.0)) = field(
+        0.6, "log sd", "Spread of deal sizes.", label="Spread of deal sizes"
+    )
     fit_size_effect: NonNegative = field(
-        0.8, "log size per unit fit", "How much larger well-fitting accounts' deals are."
+        0.8,
+        "log size per unit fit",
+        "How much larger well-fitting accounts' deals are.",
+        label="Bigger deals from a good fit",
     )
 
 
@@ -599,12 +786,14 @@ class Learning(Section):
         0.3,
         "per review",
         "Monthly: breadth falls by this share of the channel's junk-rejection rate.",
+        label="Targeting narrowed per monthly review",
     )
     floor: Probability = field(
         0.3,
         "x",
         "Targeting narrows to at most this fraction of its starting breadth (narrower targeting "
         "costs more per lead: the same trade-off as the targeting settings).",
+        label="Narrowest targeting allowed",
     )
 
 
@@ -612,13 +801,22 @@ class Attribution(Section):
     """Credit models' settings (mechanism 11)."""
 
     anonymous_touches: NonNegative = field(
-        1.2, "touches/lead", "Mean anonymous touches (ad clicks, visits) before a lead is created."
+        1.2,
+        "touches/lead",
+        "Mean anonymous touches (ad clicks, visits) before a lead is created.",
+        label="Untracked touches before a lead",
     )
     anonymous_lookback_days: Positive = field(
-        30.0, "days", "How long before a lead's creation its anonymous touches happen."
+        30.0,
+        "days",
+        "How long before a lead's creation its anonymous touches happen.",
+        label="Untracked touches happen within",
     )
     time_decay_half_life_days: Positive = field(
-        7.0, "days", "Time-decay model: a touch this much older gets half the credit."
+        7.0,
+        "days",
+        "Time-decay model: a touch this much older gets half the credit.",
+        label="Time-decay: credit halves after",
     )
 
 
@@ -629,11 +827,16 @@ class Definitions(Section):
         50.0, "points", "Score (fit + behaviour) at which a lead becomes an MQL."
     )
     fit_minimum: uncertain(Range(0.0, 200.0)) = field(
-        0.0, "fit points", "Minimum observed fit points for an MQL (0 = no minimum)."
+        0.0,
+        "fit points",
+        "Minimum observed fit points for an MQL (0 = no minimum).",
+        label="Fit points an MQL needs",
     )
     demo_request_is_mql: bool = Field(True, description="A demo request is an immediate MQL.")
     review_step: bool = Field(False, description="A marketer reviews each MQL before hand-off.")
-    sla_hours: Positive = field(24.0, "hours", "Agreed time from hand-off to first attempt.")
+    sla_hours: Positive = field(
+        24.0, "hours", "Agreed time from hand-off to first attempt.", label="Follow-up SLA"
+    )
     sql_requires_budget: bool = Field(True, description="SQL needs Budget (BANT).")
     sql_requires_authority: bool = Field(True, description="SQL needs Authority (BANT).")
     sql_requires_need: bool = Field(True, description="SQL needs Need (BANT).")
@@ -683,16 +886,19 @@ class Simulation(Section):
     """How long to simulate and how many times (structural: plain numbers only)."""
 
     weeks: plain(Range(4, 520, integer=True)) = field(
-        104, "weeks", "Simulated weeks, warm-up included."
+        104, "weeks", "Simulated weeks, warm-up included.", label="Weeks simulated"
     )
     warmup_weeks: plain(Range(0, 260, integer=True)) = field(
         26, "weeks", "Weeks simulated before measuring, so queues and trust settle."
     )
     replications: plain(Range(1, 10000, integer=True)) = field(
-        40, "runs", "Monte Carlo replications for a full run."
+        40, "runs", "Monte Carlo replications for a full run.", label="Replications (runs)"
     )
     seed: plain(Range(0, 2**63 - 1, integer=True)) = field(
-        20261125, "", "Random seed: same scenario + same seed = the same numbers."
+        20261125,
+        "",
+        "Random seed: same scenario + same seed = the same numbers.",
+        label="Random seed",
     )
     arrival_pattern: Literal["business_week", "flat"] = Field(
         "business_week",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -83,18 +83,32 @@ class BoolEditor(FieldEditor):
 
 
 class ChoiceEditor(FieldEditor):
+    """A combo box showing each choice in plain words; it edits the value the file holds."""
+
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.input = QComboBox()
-        self.input.addItems(list(spec.choices))
-        self.input.currentTextChanged.connect(self.edited.emit)
+        fill_choices(self.input, spec)
+        self.input.currentIndexChanged.connect(self._chosen)
         self.row.addWidget(self.input)
         self.row.addStretch(1)
 
+    def _chosen(self, index: int) -> None:
+        if index >= 0:
+            self.edited.emit(self.input.itemData(index))
+
     def set_value(self, value: Any) -> None:
         self.input.blockSignals(True)
-        self.input.setCurrentText(str(value))
+        self.input.setCurrentIndex(self.input.findData(str(value)))
         self.input.blockSignals(False)
+
+
+def fill_choices(combo: QComboBox, spec: FieldSpec) -> None:
+    """Items read as their labels and carry the values (a metric's name, 'at_least')."""
+    for value in spec.choices:
+        combo.addItem(spec.choice_label(value), value)
+        if spec.choice_label(value) != value:
+            combo.setItemData(combo.count() - 1, value, Qt.ItemDataRole.ToolTipRole)
 
 
 class TextEditor(FieldEditor):
@@ -155,7 +169,8 @@ class DateEditor(FieldEditor):
 class NumberEditor(FieldEditor):
     """A plain number whose spin box bounds are the field's allowed range; its unit follows it."""
 
-    INPUT_WIDTH = 150
+    INPUT_WIDTH = 90
+    UNIT_WIDTH = 100  # a longer unit wraps onto a second line instead of widening the form
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
@@ -168,10 +183,13 @@ class NumberEditor(FieldEditor):
             self.input.editingFinished.connect(self._big_int_finished)
         else:
             self.input.valueChanged.connect(self.edited.emit)
-        self.unit = QLabel(spec.unit)
+        self.unit = QLabel()
         self.unit.setObjectName("unitLabel")
         self.unit.setStyleSheet("color: palette(dark);")
-        self.unit.setMinimumWidth(40)
+        self.unit.setWordWrap(True)
+        self.unit.setMaximumWidth(self.UNIT_WIDTH)
+        self._show_unit_text(spec.unit)
+        self.show_unit = True
         self.row.addWidget(self.input)
         self.row.addWidget(self.unit)
         self.row.addStretch(1)
@@ -188,12 +206,19 @@ class NumberEditor(FieldEditor):
 
     def set_currency(self, currency: str) -> None:
         super().set_currency(currency)
-        self.unit.setText(unit_text(self.spec.unit, currency))
+        self._show_unit_text(unit_text(self.spec.unit, currency))
+
+    def _show_unit_text(self, text: str) -> None:
+        """A short unit on one line; a long one wraps at UNIT_WIDTH rather than widen the form."""
+        self.unit.setText(text)
+        width = self.unit.fontMetrics().horizontalAdvance(text) + 2
+        self.unit.setMinimumWidth(min(width, self.UNIT_WIDTH))
 
     def make_compact(self) -> None:
         """Narrow input, no unit label: for grids whose column header names the unit."""
-        self.input_width = 80
+        self.input_width = 56
         self.input.setFixedWidth(self.input_width)
+        self.show_unit = False
         self.unit.hide()
 
 
@@ -216,6 +241,16 @@ class UncertainEditor(NumberEditor):
         self.row.insertWidget(1, self.range_editor, 1)
         self.row.insertWidget(2, self.toggle)
 
+    def make_compact(self) -> None:
+        """In a grid the toggle is a narrow '±' (pressed while the cell holds a range)."""
+        super().make_compact()
+        self.toggle.setText(self._toggle_text(self.is_range()))
+
+    def _toggle_text(self, ranged: bool) -> str:
+        if not self.show_unit:  # compact
+            return "±"
+        return "value" if ranged else "range"
+
     def is_range(self) -> bool:
         return is_distribution(self._value)
 
@@ -223,14 +258,14 @@ class UncertainEditor(NumberEditor):
         self._value = value
         ranged = is_distribution(value)
         self.toggle.setChecked(ranged)
-        self.toggle.setText("value" if ranged else "range")
+        self.toggle.setText(self._toggle_text(ranged))
         if ranged:
             self.range_editor.set_distribution(value)
         else:
             super().set_value(value)
         self.input.setVisible(not ranged)  # hidden widgets take no room in the row
         self.range_editor.setVisible(ranged)
-        self.unit.setVisible(not ranged)  # the range's summary carries the numbers instead
+        self.unit.setVisible(self.show_unit and not ranged)  # a range's summary has numbers
         self.row.setStretch(self.row.count() - 1, 0 if ranged else 1)  # room for the summary
 
     def _toggled(self) -> None:

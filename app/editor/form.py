@@ -21,7 +21,7 @@ from app.editor.specs import FieldSpec, section_fields, spec_of
 
 EditHandler = Callable[[Path, Any, FieldSpec], None]
 GRID_MIN = 3  # this many sub-sections of one type are shown as a grid
-LABEL_WIDTH = 215  # one label column width, so stacked sections line up
+LABEL_WIDTH = 150  # one label column width, so stacked sections line up; longer labels wrap
 
 
 class SectionForm(QWidget):
@@ -55,8 +55,10 @@ class SectionForm(QWidget):
 
     def _label(self, spec: FieldSpec) -> QLabel:
         label = QLabel(spec.label)
+        label.setObjectName(f"label_{spec.name}")
         label.setToolTip(spec.tooltip())
-        label.setMinimumWidth(LABEL_WIDTH)
+        label.setWordWrap(True)
+        label.setFixedWidth(LABEL_WIDTH)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return label
 
@@ -85,6 +87,7 @@ class SectionForm(QWidget):
         box = QGroupBox(humanise(name))
         box.setToolTip(owner_doc(sub_type))
         form = QFormLayout(box)
+        form.setContentsMargins(6, 6, 6, 6)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         for field_name in sub_type.model_fields:
             spec = spec_of(sub_type, field_name)
@@ -98,11 +101,13 @@ class SectionForm(QWidget):
         box.setToolTip(owner_doc(sub_type))
         grid = QGridLayout(box)
         specs = [s for s in (spec_of(sub_type, f) for f in sub_type.model_fields) if s]
+        grid.setHorizontalSpacing(4)
         for col, spec in enumerate(specs, start=1):
-            unit = f" ({spec.unit})" if spec.unit else ""
+            unit = f"<br>({spec.unit})" if spec.unit else ""
             header = QLabel(f"<b>{spec.label}</b>{unit}")
+            header.setWordWrap(True)  # a header as narrow as its column of inputs
             header.setToolTip(spec.tooltip())
-            grid.addWidget(header, 0, col)
+            grid.addWidget(header, 0, col, Qt.AlignmentFlag.AlignBottom)
         for row, name in enumerate(names, start=1):
             grid.addWidget(QLabel(humanise(name)), row, 0)
             for col, spec in enumerate(specs, start=1):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.editor.fields import fill_choices
 from app.editor.form import EditHandler
 from app.editor.labels import unit_text
 from app.editor.numbers import BigIntEdit, make_number_input
@@ -87,7 +88,8 @@ class ListTableModel(QAbstractTableModel):
             return None
         value = self.value(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(value)
+            spec = self.spec(index)
+            return spec.choice_label(value) if spec.kind == "choice" else cell_text(value)
         if role == Qt.ItemDataRole.EditRole:
             return value
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -131,7 +133,7 @@ class SpecDelegate(QStyledItemDelegate):
         spec: FieldSpec = index.model().spec(index)
         if spec.kind == "choice":
             combo = QComboBox(parent)
-            combo.addItems(list(spec.choices))
+            fill_choices(combo, spec)
             return combo
         if spec.kind in ("number", "uncertain"):
             return make_number_input(spec.allowed or Range())
@@ -140,7 +142,7 @@ class SpecDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         value = index.model().value(index)
         if isinstance(editor, QComboBox):
-            editor.setCurrentText(str(value))
+            editor.setCurrentIndex(editor.findData(str(value)))
         elif isinstance(editor, QLineEdit) and not isinstance(editor, BigIntEdit):
             editor.setText(str(value))
         else:
@@ -148,7 +150,7 @@ class SpecDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentText())
+            model.setData(index, editor.currentData())
         elif isinstance(editor, QLineEdit) and not isinstance(editor, BigIntEdit):
             model.setData(index, editor.text())
         else:
@@ -199,15 +201,18 @@ class ListPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        for key, text, slot in (
-            ("add", f"Add {noun}", self.add),
-            ("duplicate", "Duplicate", self.duplicate),
-            ("remove", "Remove", self.remove),
-            ("up", "Move up", lambda: self.move(-1)),
-            ("down", "Move down", lambda: self.move(1)),
+        for key, text, tip, slot in (
+            ("add", f"Add {noun}", f"Add a {noun} at the end", self.add),
+            ("duplicate", "Duplicate", f"Add a copy of the selected {noun}", self.duplicate),
+            ("remove", "Remove", f"Remove the selected {noun}", self.remove),
+            ("up", "↑", f"Move the selected {noun} up", lambda: self.move(-1)),
+            ("down", "↓", f"Move the selected {noun} down", lambda: self.move(1)),
         ):
-            button = QPushButton(text)
+            button = QPushButton(text)  # arrows: the row fits beside the results at 1280 px
             button.setObjectName(f"{noun}_{key}")
+            button.setToolTip(tip)
+            if key in ("up", "down"):
+                button.setFixedWidth(36)
             button.clicked.connect(slot)
             self.buttons[key] = button
             row.addWidget(button)

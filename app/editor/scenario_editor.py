@@ -31,6 +31,9 @@ from app.editor.specs import FieldSpec
 from sim.errors import ScenarioError
 from sim.scenario import Scenario
 
+NAV_WIDTH = 108  # long section titles wrap onto two lines: the width goes to the forms
+BOX_MARGINS = (6, 6, 6, 6)  # boxes nest up to three deep: thin margins keep the units in view
+
 
 class ScenarioEditor(QWidget):
     """All sections of a scenario, generated from the model; `problem` carries the status line.
@@ -50,8 +53,9 @@ class ScenarioEditor(QWidget):
         self.channel_form: SectionForm | None = None
         self.nav = QListWidget()
         self.nav.setObjectName("sectionList")
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setSpacing(2)
+        self.nav.setWordWrap(True)
         self.pages = QStackedWidget()
         for title, blocks in TABS:
             self.nav.addItem(title)
@@ -68,15 +72,14 @@ class ScenarioEditor(QWidget):
     def section_titles(self) -> list[str]:
         return [title for title, _blocks in TABS]
 
-    def show_section(self, title: str) -> None:
-        """Bring the page titled `title` to the front."""
-        self.nav.setCurrentRow(self.section_titles().index(title))
-
     def _tab(self, blocks: list[Block | TableBlock]) -> QScrollArea:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
         for block in blocks:
             layout.addWidget(self._block(block))
+            if isinstance(block, TableBlock) and block.name == "channels":
+                layout.addWidget(self._channel_details())  # beside the table, not inside it
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -86,10 +89,9 @@ class ScenarioEditor(QWidget):
     def _block(self, block: Block | TableBlock) -> QGroupBox:
         box = QGroupBox(block.title)
         layout = QVBoxLayout(box)
+        layout.setContentsMargins(*BOX_MARGINS)
         if isinstance(block, TableBlock):
             layout.addWidget(self._table(block.name), 1)
-            if block.name == "channels":
-                layout.addWidget(self._channel_details())
             return box
         form = SectionForm(block.model, block.path, self._edit, block.only, block.skip)
         self.forms.append(form)
@@ -110,7 +112,9 @@ class ScenarioEditor(QWidget):
         box.setObjectName("channelDetails")
         form = SectionForm(LISTS["channels"].item_type, ("channels", 0), self._edit)
         self.channel_form = form
-        QVBoxLayout(box).addWidget(form)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(*BOX_MARGINS)
+        layout.addWidget(form)
         self.panels["channels"].selected.connect(self._show_channel)
         return box
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, WithJsonSchema
 from pydantic.fields import FieldInfo
 
-from app.editor.labels import humanise
+from app.editor.labels import choice_text, humanise, plain_unit
 from sim.metrics import METRICS
 from sim.ranges import Range, range_of
 
@@ -31,6 +31,9 @@ CHOICES: dict[tuple[str, str], Callable[[], list[str]]] = {
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """`label` and `unit` in a planner's words; `term` and `unit_term` are the technical ones
+    they replace (empty when the plain words are the field's own), for the tooltip."""
+
     name: str
     label: str
     kind: Kind
@@ -38,16 +41,31 @@ class FieldSpec:
     description: str = ""
     allowed: Range | None = None
     choices: tuple[str, ...] = field(default_factory=tuple)
+    choice_labels: tuple[str, ...] = field(default_factory=tuple)
+    term: str = ""
+    unit_term: str = ""
 
     def tooltip(self, currency: str = "") -> str:
-        """The description, then the unit and the allowed range, for hover help."""
+        """The description, then the technical term, the unit and the allowed range."""
         parts = [self.description] if self.description else []
+        if self.term:
+            unit = f", in {self.unit_term}" if self.unit_term else ""
+            parts.append(f"Technical term: {self.term}{unit} (in the file: {self.name}).")
+        elif self.unit_term:
+            parts.append(f"Unit: {self.unit_term}.")
         if self.allowed is not None:
-            unit = self.unit.replace("currency", currency or "currency")
+            unit = (self.unit_term or self.unit).replace("currency", currency or "currency")
             parts.append(f"Allowed: {self.allowed}{' ' + unit if unit else ''}.")
         if self.kind == "uncertain":
             parts.append("Click 'range' to give a distribution instead of a single number.")
         return "\n".join(parts)
+
+    def choice_label(self, value: object) -> str:
+        """How a choice reads ('at least' for 'at_least', a metric's label for its name)."""
+        text = str(value)
+        if text in self.choices and self.choice_labels:
+            return self.choice_labels[self.choices.index(text)]
+        return text
 
 
 def is_uncertain(info: FieldInfo) -> bool:
@@ -63,10 +81,14 @@ def spec_of(owner: type[BaseModel], name: str) -> FieldSpec | None:
         return None
     info = owner.model_fields[name]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    label = str(extra.get("label") or "")
+    unit = str(extra.get("unit", ""))
     common: dict[str, Any] = {
         "name": name,
-        "label": humanise(name),
-        "unit": str(extra.get("unit", "")),
+        "label": label or humanise(name),
+        "term": humanise(name) if label else "",
+        "unit": plain_unit(unit),
+        "unit_term": unit if plain_unit(unit) != unit else "",
         "description": info.description or "",
     }
     kind = _kind(owner, name, info)
@@ -74,7 +96,8 @@ def spec_of(owner: type[BaseModel], name: str) -> FieldSpec | None:
         return None
     allowed = range_of(info.metadata)
     choices = _choices(owner, name, info)
-    return FieldSpec(kind=kind, allowed=allowed, choices=choices, **common)
+    labels = _choice_labels(owner, name, choices)
+    return FieldSpec(kind=kind, allowed=allowed, choices=choices, choice_labels=labels, **common)
 
 
 def _kind(owner: type[BaseModel], name: str, info: FieldInfo) -> Kind | None:
@@ -105,6 +128,12 @@ def _choices(owner: type[BaseModel], name: str, info: FieldInfo) -> tuple[str, .
     if typing.get_origin(info.annotation) is Literal:
         return tuple(str(a) for a in typing.get_args(info.annotation))
     return ()
+
+
+def _choice_labels(owner: type[BaseModel], name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    if (owner.__name__, name) == ("Target", "metric"):
+        return tuple(METRICS[c].label for c in choices)
+    return tuple(choice_text(c) for c in choices)
 
 
 def section_fields(owner: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -134,6 +134,13 @@ class KpiCards(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange(max(2, min(MAX_COLUMNS, event.size().width() // CARD_MIN_WIDTH)))
+
+    def minimumSizeHint(self) -> QSize:
+        """Two columns wide, whatever the columns now: the cards re-flow when squeezed, so the
+        results side never claims the width of four (which clipped the editor at 1280x800)."""
+        hint = super().minimumSizeHint()
+        two_columns = 2 * CARD_MIN_WIDTH + self.grid.horizontalSpacing()
+        return QSize(min(hint.width(), two_columns), hint.height())
 
     def show_result(self, result: RunResult | None) -> None:
         for name, card in self.cards.items():

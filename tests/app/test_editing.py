@@ -89,7 +89,8 @@ def test_fields_carry_their_unit_and_a_planner_tooltip(window: MainWindow):
 
 def test_choices_and_switches_are_edited_like_numbers(window: MainWindow):
     window.editor.field_editor(("definitions", "review_step")).input.setChecked(True)
-    window.editor.field_editor(("sales", "queue_order")).input.setCurrentText("score")
+    combo = window.editor.field_editor(("sales", "queue_order")).input
+    combo.setCurrentIndex(combo.findData("score"))
     assert window.scenario.definitions.review_step is True
     assert window.scenario.sales.queue_order == "score"
     assert window.document.undo_stack.count() == 2
@@ -146,3 +147,28 @@ def test_results_area_takes_the_dashboard(window: MainWindow):
     dashboard = QLabel("dashboard")
     window.set_results_widget(dashboard)
     assert window.findChild(type(window.results_area), "resultsArea").widget is dashboard
+
+
+def test_at_1280x800_every_editor_page_fits_without_scrolling_sideways(window, qtbot):
+    """The window a 1280x800 screen gets (fitted_size), dashboard beside the editor: labels,
+    inputs, range buttons and units of every section in view, none behind a sideways scroll."""
+    from PySide6.QtCore import QSize
+
+    import sim.runner as runner
+    from app.main_window import DEFAULT_SCENARIO
+    from app.run_controller import RunController
+
+    window.set_live(False)
+    controller = RunController(window, runner.shared_pool(2))
+    size = QSize(int(1280 * 0.95), int(800 * 0.92))
+    window.open_file(DEFAULT_SCENARIO)
+    window.resize(size)
+    window.share_width(size.width())
+    qtbot.wait(50)
+    editor = window.editor
+    for row, title in enumerate(editor.section_titles()):
+        editor.nav.setCurrentRow(row)
+        qtbot.wait(20)
+        page = editor.pages.currentWidget()
+        assert page.horizontalScrollBar().maximum() == 0, title
+    controller.shutdown()

@@ -209,3 +209,33 @@ def test_screenshot_capture_writes_a_png(qtbot, window, make_controller, tmp_pat
     out = tmp_path / "shot.png"
     assert capture(window, controller, out)
     assert out.stat().st_size > 10_000
+
+
+def test_with_ranges_the_status_line_counts_what_the_progress_bar_counts(
+    qtbot, window, make_controller
+):
+    ranged = Scenario.model_validate(
+        {
+            **SMALL,
+            "definitions": {
+                "mql_threshold": {"dist": "triangular", "low": 40, "mode": 50, "high": 60}
+            },
+        }
+    )
+    controller = make_controller(scenario=ranged)
+    with qtbot.waitSignal(controller.full_ended, timeout=WAIT_MS):
+        window.actions_["run"].trigger()
+        message = window.statusBar().currentMessage()
+        assert controller.progress.maximum() == 6
+        assert controller.progress.format() == "%v of %m runs"
+    assert message.startswith("Running 3 replications twice (inputs drawn, then at their centres")
+    assert "6 runs" in message
+
+
+def test_without_ranges_the_status_line_counts_replications(qtbot, window, make_controller):
+    controller = make_controller()
+    with qtbot.waitSignal(controller.full_ended, timeout=WAIT_MS):
+        window.actions_["run"].trigger()
+        message = window.statusBar().currentMessage()
+        assert controller.progress.maximum() == 3
+    assert message == "Running 3 replications…"
