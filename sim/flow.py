@@ -53,7 +53,7 @@ from sim.metrics import METRICS, SERIES
 from sim.model import engagement
 from sim.model.arrivals import Cells, ChannelPlan, budget_calendar, draw_leads
 from sim.model.codes import Source
-from sim.model.decisions import MAX_WIN_PROBABILITY, base_win_probability, contact_multiplier
+from sim.model.decisions import MAX_WIN_PROBABILITY, base_win_probability, contact_probability
 from sim.results import period_weeks
 from sim.scenario import Scenario
 from sim.uncertain import centralize
@@ -323,8 +323,7 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         a_k = a1
         for k in range(a_max):
             responsive = (smp.onset[lead] <= a_k) & (a_k < smp.window_end[lead])
-            p = sales.contact_rate * contact_multiplier(sales, a_k - t)
-            p = p * np.where(responsive, 1.0, sales.contact_rate_not_in_market)
+            p = contact_probability(sales, a_k - t, responsive)
             tried = at_least[:, k] * alive
             hours = w * tried * (sales.attempt_hours + p * sales.discovery_hours)
             ev.add("sdr_mql_hours", lead, a_k, hours)

@@ -53,7 +53,6 @@ class RepPool:
         self._heap: list[tuple[float, int, Any, int]] = []
         self._seq = itertools.count()
         self.free_at = [0.0] * n
-        self._ends: list[tuple[float, int]] = []  # (free_at, rep) of busy reps, some stale
         self._wake_at = float("inf")  # the pending wake-up, if any
         # End of the shift in progress (inf: always on duty); shift-start events move it on.
         self._shift_end = float("inf")
@@ -77,56 +76,50 @@ class RepPool:
             self._fifo.append((job, owner))
         self._dispatch()
 
-    def _peek(self) -> tuple[Any, int]:
-        if self._by_priority:
-            _, _, job, owner = self._heap[0]
-            return job, owner
-        return self._fifo[0]
-
-    def _pop(self) -> None:
-        if self._by_priority:
-            heapq.heappop(self._heap)
-        else:
-            self._fifo.popleft()
-
     def _dispatch(self) -> None:
         """While a job waits and a rep is free on duty: the job's owner, or the next free rep
         after it, takes it (or goes prospecting first); then wake up when the next rep frees."""
         now = self.env.now
         if now >= self._shift_end:
             return  # the next shift start dispatches
-        free_at, n = self.free_at, self.n
-        while len(self):
-            job, owner = self._peek()
+        free_at, n, detour, work = self.free_at, self.n, self._detour, self._work
+        jobs: deque[Any] | list[Any] = self._heap if self._by_priority else self._fifo
+        while jobs:
+            job, owner = jobs[0][2:] if self._by_priority else jobs[0]
             rep = owner % n
-            for _ in range(n):
-                if free_at[rep] <= now:
-                    break
-                rep = rep + 1 if rep + 1 < n else 0
-            else:
-                break  # everyone is busy
-            hours = self._detour(rep, job, now) if self._detour is not None else None
+            if free_at[rep] > now:  # the owner is busy: the next free rep after it
+                rep = next((r % n for r in range(rep + 1, rep + n) if free_at[r % n] <= now), -1)
+                if rep < 0:
+                    break  # everyone is busy
+            hours = detour(rep, job, now) if detour is not None else None
             if hours is None:
-                self._pop()
-                hours = self._work(rep, job, now)
+                if self._by_priority:
+                    heapq.heappop(self._heap)
+                else:
+                    self._fifo.popleft()
+                hours = work(rep, job, now)
             free_at[rep] = now + hours
-            heapq.heappush(self._ends, (now + hours, rep))
-        if len(self):
+        if jobs:
             self._wake_when_free(now)
 
     def _wake_when_free(self, now: float) -> None:
-        ends, free_at = self._ends, self.free_at
-        while ends and (ends[0][0] != free_at[ends[0][1]] or ends[0][0] <= now):
-            heapq.heappop(ends)  # stale, or already free
-        if ends and ends[0][0] < min(self._wake_at, self._shift_end):
-            self._wake_at = ends[0][0]
-            timeout = self.env.timeout(self._wake_at - now)
+        """Everyone is busy (a job waits): wake when the first rep frees, if within the shift."""
+        first = min(self.free_at)
+        if now < first < min(self._wake_at, self._shift_end):
+            self._wake_at = first
+            timeout = self.env.timeout(first - now)
             timeout.callbacks.append(self._woken)
 
     def _woken(self, _event: simpy.Event) -> None:
         if self.env.now >= self._wake_at:
             self._wake_at = float("inf")
         self._dispatch()
+
+    def let_go(self) -> None:
+        """The run is over: forget the owner's callbacks (they point back at it)."""
+        self._work = self._detour = None  # type: ignore[assignment]
+        self._fifo.clear()
+        self._heap.clear()
 
     def _current_shift_end(self, t: float) -> float:
         if not self.schedule.on_duty(t):

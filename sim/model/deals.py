@@ -4,10 +4,15 @@ Each AE can carry a limited number of open opportunities; further SQLs wait in l
 waits loses win chance, and one that waits longer than `sales.sql_max_wait_days` goes cold: it is
 lost, "went cold waiting for sales", and never becomes an opportunity. The win chance, deal size
 and cycle are the rules of sim/model/decisions.py applied to the lead's own numbers.
+
+Like the rep pool, the desk is lazy: an opportunity's close is known when it opens (the cycle is
+the lead's own number), so its outcome is written then, stamped with its close time, and its slot
+frees at that time without an event. SimPy sees an event only when SQLs wait for a slot.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable
 
@@ -16,42 +21,49 @@ import simpy
 from sim.clock import HOURS_PER_DAY
 from sim.scenario import Sales
 
-# open_deal(lead, now) -> cycle hours; close_deal(lead); went_cold(lead, when it went cold)
+# open_deal(lead, when it opens) -> when it closes; went_cold(lead, when it went cold)
 OpenDeal = Callable[[int, float], float]
-CloseDeal = Callable[[int], None]
 WentCold = Callable[[int, float], None]
 
 
 class AeDesk:
-    """AEs as slots for open opportunities: an SQL waits until a slot frees, or goes cold."""
+    """AEs as slots for open opportunities: an SQL takes a free slot, waits, or goes cold."""
 
     def __init__(
-        self,
-        env: simpy.Environment,
-        cfg: Sales,
-        open_deal: OpenDeal,
-        close_deal: CloseDeal,
-        went_cold: WentCold,
+        self, env: simpy.Environment, cfg: Sales, open_deal: OpenDeal, went_cold: WentCold
     ) -> None:
         self.env = env
         self.slots = cfg.ae_count * cfg.ae_max_open_opportunities
         self.max_wait = cfg.sql_max_wait_days * HOURS_PER_DAY
-        self.open = 0
+        self.closes: list[float] = []  # heap: when each open (or reserved) opportunity closes
         self.queue: deque[tuple[int, float]] = deque()  # (lead, when it became an SQL)
         self._open_deal = open_deal
-        self._close_deal = close_deal
         self._went_cold = went_cold
+        self._wake_at = float("inf")
+
+    def open_now(self) -> int:
+        """Opportunities open now."""
+        self._release(self.env.now)
+        return len(self.closes)
 
     def waiting(self) -> int:
         return len(self.queue)
 
+    def open_at(self, lead: int, at: float) -> bool:
+        """An SQL due at `at` (now or later): if an AE has room now and nobody waits, its slot is
+        taken and the opportunity opens at `at`, with no event. False: it has to join the line
+        at `at` (call `submit` then)."""
+        self._release(self.env.now)
+        if len(self.closes) >= self.slots or self.queue:
+            return False
+        heapq.heappush(self.closes, self._open_deal(lead, at))
+        return True
+
     def submit(self, lead: int) -> None:
-        """A new SQL: opened at once if an AE has room and nobody waits, else it waits."""
-        now = self.env.now
-        if self.open < self.slots and not self.queue:
-            self._start(lead, now)
-        else:
-            self.queue.append((lead, now))
+        """A new SQL now: an AE takes it up if one has room and nobody waits, else it waits."""
+        if not self.open_at(lead, self.env.now):
+            self.queue.append((lead, self.env.now))
+            self._wake_when_free()
 
     def expire(self) -> None:
         """SQLs that have waited too long go cold (called weekly: the line is oldest first)."""
@@ -60,15 +72,31 @@ class AeDesk:
             lead, since = self.queue.popleft()
             self._went_cold(lead, since + self.max_wait)
 
-    def _start(self, lead: int, now: float) -> None:
-        self.open += 1
-        close = self.env.timeout(self._open_deal(lead, now), lead)
-        close.callbacks.append(self._closed)
+    def let_go(self) -> None:
+        """The run is over: forget the model's callbacks (they point back at it)."""
+        self._open_deal = self._went_cold = None  # type: ignore[assignment]
+        self.queue.clear()
 
-    def _closed(self, event: simpy.Event) -> None:
-        self.open -= 1
-        self._close_deal(event.value)
+    def _release(self, now: float) -> None:
+        closes = self.closes
+        while closes and closes[0] <= now:
+            heapq.heappop(closes)
+
+    def _wake_when_free(self) -> None:
+        """SQLs wait: wake when the next opportunity closes and frees its slot."""
+        if self.closes and self.closes[0] < self._wake_at:
+            self._wake_at = self.closes[0]
+            timeout = self.env.timeout(self._wake_at - self.env.now)
+            timeout.callbacks.append(self._slot_frees)
+
+    def _slot_frees(self, _event: simpy.Event) -> None:
+        now = self.env.now
+        if now >= self._wake_at:
+            self._wake_at = float("inf")
         self.expire()
-        if self.queue and self.open < self.slots:
+        self._release(now)
+        while self.queue and len(self.closes) < self.slots:
             lead, _ = self.queue.popleft()
-            self._start(lead, self.env.now)
+            heapq.heappush(self.closes, self._open_deal(lead, now))
+        if self.queue:
+            self._wake_when_free()

@@ -16,7 +16,6 @@ from sim.model.codes import JUNK_REASON, LOSS, REASON
 from sim.scenario import Deals, Definitions, Sales
 
 MAX_WIN_PROBABILITY = 0.98  # no deal is certain
-LN2 = math.log(2.0)
 
 # ---- follow-up ---------------------------------------------------------------------------------
 
@@ -44,23 +43,19 @@ def attempts_allowed(max_attempts: int, effort: float) -> int:
 # ---- contact (speed to lead) -------------------------------------------------------------------
 
 
-def contact_multiplier(cfg: Sales, hours_since_mql: float | np.ndarray) -> float | np.ndarray:
-    """Speed to lead: the share of the immediate contact chance left after waiting since the lead
-    raised its hand (became an MQL). A fast share halves every `speed_fast_half_life_hours`, the
-    rest every `speed_slow_half_life_hours`."""
+def contact_probability(
+    cfg: Sales, hours_since_mql: float | np.ndarray, responsive: bool | np.ndarray
+) -> float | np.ndarray:
+    """Speed to lead: the chance an attempt this long after the lead raised its hand (became an
+    MQL) reaches it. The immediate chance falls by half every `speed_fast_half_life_hours`,
+    except a `speed_slow_share` of it that halves every `speed_slow_half_life_hours`; a lead not
+    in market answers less. (Plain arithmetic: the same rule on a number and on arrays.)"""
     slow = cfg.speed_slow_share
-    if isinstance(hours_since_mql, np.ndarray):
-        fast_part = np.exp(-hours_since_mql * LN2 / cfg.speed_fast_half_life_hours)
-        slow_part = np.exp(-hours_since_mql * LN2 / cfg.speed_slow_half_life_hours)
-    else:
-        fast_part = math.exp(-hours_since_mql * LN2 / cfg.speed_fast_half_life_hours)
-        slow_part = math.exp(-hours_since_mql * LN2 / cfg.speed_slow_half_life_hours)
-    return (1 - slow) * fast_part + slow * slow_part
-
-
-def contact_probability(cfg: Sales, hours_since_mql: float, responsive: bool) -> float:
-    p = cfg.contact_rate * contact_multiplier(cfg, hours_since_mql)
-    return p if responsive else p * cfg.contact_rate_not_in_market
+    left = (1 - slow) * 0.5 ** (hours_since_mql / cfg.speed_fast_half_life_hours) + slow * 0.5 ** (
+        hours_since_mql / cfg.speed_slow_half_life_hours
+    )
+    away = cfg.contact_rate_not_in_market
+    return cfg.contact_rate * left * (away + (1 - away) * responsive)
 
 
 # ---- acceptance and qualification --------------------------------------------------------------
@@ -143,19 +138,20 @@ def win_probability(
 
 def deal_amount(cfg: Deals, fit: float | np.ndarray, z: float | np.ndarray) -> float | np.ndarray:
     """Deal size: the median at fit 0.5, larger for better fit, lognormal spread (z standard)."""
-    return cfg.deal_size * np.exp(cfg.fit_size_effect * (fit - 0.5) + cfg.deal_size_spread * z)
+    return cfg.deal_size * math.e ** (cfg.fit_size_effect * (fit - 0.5) + cfg.deal_size_spread * z)
 
 
 def mean_deal_amount(cfg: Deals, fit: float | np.ndarray) -> float | np.ndarray:
     """The expected deal size at a fit: median x exp(sigma^2 / 2)."""
-    return cfg.deal_size * np.exp(cfg.fit_size_effect * (fit - 0.5) + cfg.deal_size_spread**2 / 2)
+    return cfg.deal_size * math.e ** (
+        cfg.fit_size_effect * (fit - 0.5) + cfg.deal_size_spread**2 / 2
+    )
 
 
 def cycle_hours(cfg: Deals, z: float | np.ndarray) -> float | np.ndarray:
     """Opportunity-to-close time: lognormal around the median, at least a day."""
-    return np.maximum(
-        cfg.cycle_weeks * HOURS_PER_WEEK * np.exp(cfg.cycle_spread * z), HOURS_PER_DAY
-    )
+    hours = cfg.cycle_weeks * HOURS_PER_WEEK * math.e ** (cfg.cycle_spread * z)
+    return hours + (hours < HOURS_PER_DAY) * (HOURS_PER_DAY - hours)  # numbers and arrays alike
 
 
 def loss_reason(cfg: Deals, in_market: bool, waited_hours: float, u: float) -> int:

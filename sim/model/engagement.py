@@ -119,16 +119,12 @@ def build_touches(
     rates = engagement_rates(s, leads, awareness_at_creation)
     start, duration = segments(leads, horizon_hours)
     rate = np.stack([rates.before, rates.in_market + rates.demo, rates.before * 0.5], axis=1)
-    fields = numbers.lead_fields(leads.key, SEGMENT_FIELDS)
-    u_count = np.stack([fields[f] for f in SEGMENT_FIELDS], axis=1)
-    count = transforms.poisson(u_count, rate * duration).ravel()  # lead-major: lead, segment
-
-    fraction, kind_u, group, within = _segment_touches(leads.key, count)
+    arrival, kind_u, group, within, count = _segment_touches(leads.key, (rate * duration).ravel())
     lead_of, seg_of = group // 3, group % 3
     t0, dt = start.ravel()[group], duration.ravel()[group]
     # The rhythm map keeps order but can move a time across the segment's ends (the creation
     # time was itself mapped): clamp, which keeps each path sorted.
-    time = np.clip(to_working_rhythm(t0 + dt * fraction, profile), t0, t0 + dt)
+    time = np.clip(to_working_rhythm(t0 + dt * arrival, profile), t0, t0 + dt)
     p_demo = np.where(seg_of == 1, _demo_share(rates)[lead_of], 0.0)
     kind = np.where(
         kind_u < p_demo,
@@ -136,7 +132,7 @@ def build_touches(
         _engagement_kinds(s, (kind_u - p_demo) / (1.0 - p_demo), seg_of == 1),
     ).astype(np.int8)
 
-    per_lead = 1 + count.reshape(n, 3).sum(axis=1)
+    per_lead = 1 + count.reshape(n, 3).sum(axis=1)  # one creating touch each
     offset = np.concatenate(([0], np.cumsum(per_lead)))
     size = int(offset[-1])
     out_time = np.empty(size)
@@ -157,35 +153,49 @@ def build_touches(
     )
 
 
-SEGMENT_FIELDS = (Lead.SEGMENT, Lead.SEGMENT + 1, Lead.SEGMENT + 2)
-
-
 def _demo_share(rates: Rates) -> np.ndarray:
     return rates.demo / np.maximum(rates.in_market + rates.demo, 1e-12)
 
 
 def _segment_touches(
-    keys: np.ndarray, count: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For each (lead, segment) group of c touches: their sorted fractions of the segment, a
-    uniform for each one's kind, and (group, k) of each.
+    keys: np.ndarray, expected: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each (lead, segment) group's touches as a Poisson process run on the lead's own numbers.
 
-    The fractions come from the lead's own exponential spacings (c + 1 of them, word k of the
-    segment holding spacing k and kind k): normalised by their sum they are uniform order
-    statistics, so nothing needs sorting.
+    Word k of a segment holds the lead's k-th exponential gap and its k-th touch's kind. The k-th
+    touch falls at the fraction S_k / m of the segment, S_k the sum of the first k gaps and m the
+    segment's expected touches, while S_k < m: so the count is Poisson(m) and the touches are
+    sorted, and a higher rate or a longer segment moves each touch a little and adds touches at
+    the end, never re-drawing the others. Gaps are drawn in rounds (2, 4, 8, ... per group still
+    open), so nearly every group is done in the first.
+
+    Returns, per touch (grouped by group, in order): its fraction of the segment, its kind
+    uniform, its group and k; and the count per group.
     """
-    size = count + 1
-    group = np.repeat(np.arange(len(count)), size)
-    k = np.arange(len(group)) - np.repeat(np.cumsum(size) - size, size)
-    spacing_u, kind_u = numbers.uniform_pairs(keys[group // 3], numbers.touch_word(group % 3, k))
-    cum = np.cumsum(-np.log(spacing_u))
-    ends = np.cumsum(size) - 1
-    total = cum[ends]
-    before = np.concatenate(([0.0], total[:-1]))
-    fraction = (cum - np.repeat(before, size)) / np.repeat(total - before, size)
-    keep = np.ones(len(fraction), bool)
-    keep[ends] = False
-    return fraction[keep], kind_u[keep], group[keep], k[keep]
+    n_groups = len(expected)
+    chunks: list[tuple[np.ndarray, ...]] = []
+    count = np.zeros(n_groups, np.int64)
+    active = np.nonzero(expected > 0)[0]
+    total = np.zeros(len(active))
+    first_k, width = 0, 2
+    while len(active):
+        k = first_k + np.arange(width)
+        index = numbers.touch_word((active % 3)[:, None], k[None, :])
+        gap_u, kind_u = numbers.uniform_pairs(keys[active // 3][:, None], index)
+        arrival = total[:, None] + np.cumsum(-np.log(gap_u), axis=1)
+        inside = arrival < expected[active][:, None]
+        rows, cols = np.nonzero(inside)
+        g = active[rows]
+        chunks.append((g, first_k + cols, arrival[rows, cols] / expected[g], kind_u[rows, cols]))
+        count[active] += inside.sum(axis=1)
+        still = inside[:, -1]
+        active, total = active[still], arrival[still, -1]
+        first_k, width = first_k + width, min(2 * width, 256)
+    group, within, fraction, kind = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
+    start = np.cumsum(count) - count
+    order = np.empty(len(group), np.int64)
+    order[start[group] + within] = np.arange(len(group))  # place each touch in its group's run
+    return fraction[order], kind[order], group[order], within[order], count
 
 
 def _engagement_kinds(s: Scenario, u: np.ndarray, in_market: np.ndarray) -> np.ndarray:

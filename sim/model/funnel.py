@@ -26,7 +26,7 @@ from sim.model.attribution import credit
 from sim.model.codes import ANONYMOUS, CREATION, JUNK_REASON, LOSS, REASON, Source, Stage, State
 from sim.model.columns import Columns
 from sim.model.deals import AeDesk
-from sim.model.numbers import Lead
+from sim.model.numbers import Lead, Visit, visit_base
 from sim.model.outbound import Prospecting, SourcedLeads
 from sim.model.recorder import ATTRIBUTION_MODELS, Recorder, ReplicationRecord
 from sim.model.review import PASS, STOP_JUNK, ReviewDesk
@@ -141,10 +141,12 @@ class FunnelModel:
         self.schedule = DutySchedule.for_scenario(
             s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
         )
-        self.trust = TeamTrust(s.trust, sales.sdr_count, numbers.child(self.root, "reps"))
+        self.trust = TeamTrust(
+            s.trust, sales.sdr_count, numbers.child(self.root, "reps"), sales.outbound_block_hours
+        )
         self.sdr = SdrDesk(self.env, s, self.schedule, self.trust, self.rec, self)
         self.review = ReviewDesk(s.review, self.schedule) if s.definitions.review_step else None
-        self.ae = AeDesk(self.env, sales, self._open_deal, self._close_deal, self._went_cold)
+        self.ae = AeDesk(self.env, sales, self._open_deal, self._went_cold)
         self.prospecting = Prospecting(s, self.root)
         self.in_sales = 0
         rec = self.rec
@@ -161,6 +163,7 @@ class FunnelModel:
         self._record_cohorts()
         self._record_nurture()
         revenue_credit, pipeline_credit = self._attribution()
+        self._let_go()
         return ReplicationRecord(
             weekly=self.rec.series,
             reasons=self.rec.reasons,
@@ -172,6 +175,14 @@ class FunnelModel:
             channel_names=self.channel_names,
             events=next(self.env._eid),  # SimPy's event id counter: events scheduled so far
         )
+
+    def _let_go(self) -> None:
+        """Drop the references that tie the model, its desks and SimPy's pending events into
+        cycles, so the replication's many small objects are freed at once by reference counting
+        instead of by a garbage-collector pass (about 70 ms per replication)."""
+        self.env._queue.clear()
+        self.sdr.let_go()
+        self.ae.let_go()
 
     def _weekly(self) -> Iterator[simpy.Event]:
         block = LEARNING_REVIEW_WEEKS if self.s.learning.enabled else self.weeks
@@ -253,6 +264,7 @@ class FunnelModel:
             win,
             amount,
             cycle,
+            numbers.derive(new.key[idx], visit_base(0) + Visit.DECIDE).tolist(),
         )
         leads = (base + idx).tolist()
         self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
@@ -287,8 +299,8 @@ class FunnelModel:
         if self.reached[lead] < Stage.MQL:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
-            self._value["mql_age_days"]((now, (now - card.created) / HOURS_PER_DAY))
-        mql = MqlVisit(lead, card.key, visit, now, card.junk > 0)
+            self._value["mql_age_days"](now, (now - card.created) / HOURS_PER_DAY)
+        mql = MqlVisit(lead, card, visit, now)
         if self.review is None:
             self._hand_off(mql, score)
         else:
@@ -304,7 +316,7 @@ class FunnelModel:
         verdict = self.review.verdict(visit, not card.need)
         if verdict == PASS:
             self._count["reviewed"](handoff)
-            self._value["review_wait_hours"]((handoff, handoff - now))
+            self._value["review_wait_hours"](handoff, handoff - now)
             if cfg.attach_evidence:
                 visit.merit = 1.0 if card.valid else 0.0
             event = self.env.timeout(handoff - now, (visit, score))
@@ -325,16 +337,12 @@ class FunnelModel:
         if self.reached[lead] < Stage.HANDED:
             self.reached[lead] = Stage.HANDED
         self._count["mql_handoffs"](self.env.now)
-        self._handed[self.cards[lead].channel] += 1
+        self._handed[visit.card.channel] += 1
         self.state[lead] = State.SALES
         self.in_sales += 1
         self.sdr.hand_off(visit, score)
 
     # ---- what sales found (sales.Outcomes) -------------------------------------------------------
-
-    def responsive(self, lead: int, at: float) -> bool:
-        card = self.cards[lead]
-        return card.onset <= at < card.window_end
 
     # An outcome due at or after the horizon never happens: the lead stays with sales.
 
@@ -354,8 +362,7 @@ class FunnelModel:
         """Discovery call done: accept (SAL) or reject as junk, then check BANT for SQL."""
         if at >= self.horizon:
             return
-        lead = visit.lead
-        card = self.cards[lead]
+        lead, card = visit.lead, visit.card
         self.in_sales -= 1
         if card.junk:
             self.trust.experience(rep, good=False)
@@ -373,10 +380,8 @@ class FunnelModel:
         )
         if verdict == decisions.SQL:
             self.sdr.credit_sql(visit)
-            self.state[lead] = State.SQL_WAIT
             self.left_at[lead] = at
-            event = self.env.timeout(at - self.env.now, (lead, in_market, missing))
-            event.callbacks.append(self._sql)
+            self._qualified(lead, at, in_market, missing)
         elif verdict in decisions.RECYCLE_REASONS:
             self._recycle(lead, at, verdict)
         else:
@@ -403,63 +408,71 @@ class FunnelModel:
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
-    def _sql(self, event: simpy.Event) -> None:
-        lead, in_market, missing = event._value
-        now = self.env.now
-        if self.reached[lead] < Stage.SQL:
-            self.reached[lead] = Stage.SQL
-        self.deals[lead] = Deal(now, in_market, missing)
+    def _qualified(self, lead: int, at: float, in_market: bool, missing: int) -> None:
+        """The lead is an SQL at `at`: an AE takes it up then if one has room, else it joins
+        the line for an AE at that moment."""
+        self.reached[lead] = Stage.SQL
         self.state[lead] = State.SQL_WAIT
-        self._count["sql"](now)
-        self._count[SOURCE_SERIES["sql"][self.cards[lead].source]](now)
-        self.ae.submit(lead)
+        self.deals[lead] = Deal(at, in_market, missing)
+        self._count["sql"](at)
+        self._count[SOURCE_SERIES["sql"][self.cards[lead].source]](at)
+        if not self.ae.open_at(lead, at):
+            event = self.env.timeout(at - self.env.now, lead)
+            event.callbacks.append(self._sql_waits)
 
-    def _open_deal(self, lead: int, now: float) -> float:
-        """An AE takes the SQL up: the deal's terms come from the lead's own numbers."""
+    def _sql_waits(self, event: simpy.Event) -> None:
+        self.ae.submit(event._value)
+
+    def _open_deal(self, lead: int, at: float) -> float:
+        """An AE takes the SQL up at `at`: the deal's terms, and so its close, come from the
+        lead's own numbers. Its outcome is written now, stamped with its close time (an outcome
+        after the horizon never happens). Returns when it closes."""
         cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
-        waited = now - deal.sql_time
+        waited = at - deal.sql_time
         p_win = decisions.win_probability(
             cfg,
             card.fit,
             deal.in_market,
             deal.missing_bant,
-            self.awareness_list[min(int(now // HOURS_PER_WEEK), self.weeks - 1)],
+            self.awareness_list[min(int(at // HOURS_PER_WEEK), self.weeks - 1)],
             self.s.brand.win_rate_lift,
             waited,
         )
         amount = float(decisions.deal_amount(cfg, card.fit, card.amount_z))
+        close = at + float(decisions.cycle_hours(cfg, card.cycle_z))
         deal.won = card.win_u < p_win
         if not deal.won:
             given_loss = (card.win_u - p_win) / (1 - p_win)
             deal.loss = decisions.loss_reason(cfg, deal.in_market, waited, given_loss)
         deal.amount = amount
-        deal.opp_time = now
+        deal.opp_time = at
         self.reached[lead] = Stage.OPPORTUNITY
         self.state[lead] = State.OPPORTUNITY
         source = card.source
-        self._count["opportunities"](now)
-        self._count[SOURCE_SERIES["opportunities"][source]](now)
-        self._value["sql_wait_days"]((now, waited / HOURS_PER_DAY))
-        self._value["pipeline"]((now, amount))
-        self._value[SOURCE_SERIES["pipeline"][source]]((now, amount))
-        return float(decisions.cycle_hours(cfg, card.cycle_z))
+        self._count["opportunities"](at)
+        self._count[SOURCE_SERIES["opportunities"][source]](at)
+        self._value["sql_wait_days"](at, waited / HOURS_PER_DAY)
+        self._value["pipeline"](at, amount)
+        self._value[SOURCE_SERIES["pipeline"][source]](at, amount)
+        if close < self.horizon:
+            self._closes(lead, deal, close, source)
+        return close
 
-    def _close_deal(self, lead: int) -> None:
-        now, deal = self.env.now, self.deals[lead]
-        deal.close_time = now
-        self._value["cycle_days"]((now, (now - deal.opp_time) / HOURS_PER_DAY))
+    def _closes(self, lead: int, deal: Deal, close: float, source: int) -> None:
+        """The deal is won or lost at `close`."""
+        deal.close_time = close
+        self._value["cycle_days"](close, (close - deal.opp_time) / HOURS_PER_DAY)
         if not deal.won:
             self.state[lead] = State.LOST
-            self._count["lost"](now)
-            self.rec.loss(deal.loss, now)
+            self._count["lost"](close)
+            self.rec.loss(deal.loss, close)
             return
         self.state[lead] = State.WON
         self.reached[lead] = Stage.WON
-        source = self.cards[lead].source
-        self._count["won"](now)
-        self._count[SOURCE_SERIES["won"][source]](now)
-        self._value["revenue"]((now, deal.amount))
-        self._value[SOURCE_SERIES["revenue"][source]]((now, deal.amount))
+        self._count["won"](close)
+        self._count[SOURCE_SERIES["won"][source]](close)
+        self._value["revenue"](close, deal.amount)
+        self._value[SOURCE_SERIES["revenue"][source]](close, deal.amount)
 
     def _went_cold(self, lead: int, at: float) -> None:
         self.state[lead] = State.COLD
@@ -499,31 +512,37 @@ class FunnelModel:
         self._extend_state(n)
         win, amount, cycle = deal_numbers(sourced.key)
         created = sourced.created.tolist()
-        for i in range(n):
-            lead = base + i
-            self.cards[lead] = Card(
-                int(sourced.key[i]),
-                created[i],
-                self.sales_channel,
-                Source.SALES,
-                0,
-                bool(sourced.need[i]),
-                bool(sourced.budget[i]),
-                bool(sourced.authority[i]),
-                created[i],
-                math.inf,
-                float(sourced.fit[i]),
-                bool(sourced.need[i]),
-                first_touch + i,
-                first_touch + i + 1,
-                win[i],
-                amount[i],
-                cycle[i],
-            )
-            if created[i] < self.horizon:
-                value = (lead, bool(sourced.in_market[i]), int(sourced.missing_bant[i]))
-                event = self.env.timeout(created[i] - self.env.now, value)
-                event.callbacks.append(self._sql)
+        columns = (
+            sourced.key.tolist(),
+            created,
+            [self.sales_channel] * n,
+            [Source.SALES] * n,
+            [0] * n,
+            sourced.need.tolist(),
+            sourced.budget.tolist(),
+            sourced.authority.tolist(),
+            created,
+            [math.inf] * n,
+            sourced.fit.tolist(),
+            sourced.need.tolist(),
+            touch.tolist(),
+            (touch + 1).tolist(),
+            win,
+            amount,
+            cycle,
+            [0] * n,
+        )
+        leads = range(base, base + n)
+        self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
+        for lead, t, in_market, missing in zip(
+            leads,
+            created,
+            sourced.in_market.tolist(),
+            sourced.missing_bant.tolist(),
+            strict=True,
+        ):
+            if t < self.horizon:
+                self._qualified(lead, t, in_market, missing)
 
     # ---- weekly bookkeeping -------------------------------------------------------------------
 
@@ -542,7 +561,8 @@ class FunnelModel:
         sdr_duty = sales.sdr_count * duty
         left = max(sdr_duty - self.sdr.mql_hours - self.sdr.block_hours, 0.0)
         ae_duty = sales.ae_count * duty
-        opp_hours = min(self.ae.open * sales.ae_hours_per_opportunity_week, ae_duty)
+        open_now = self.ae.open_now()
+        opp_hours = min(open_now * sales.ae_hours_per_opportunity_week, ae_duty)
         self.ae.expire()
         paused = self.ae.waiting() > sales.ae_backlog_limit * sales.ae_count
         sdr_prospecting = self.sdr.block_hours + (0.0 if paused else left)
@@ -564,7 +584,7 @@ class FunnelModel:
         series["mql_queue"][week] = self.sdr.queued()
         series["sql_queue"][week] = self.ae.waiting()
         series["in_sales"][week] = self.in_sales
-        series["in_opportunity"][week] = self.ae.open
+        series["in_opportunity"][week] = open_now
         series["accounts_available"][week] = self.prospecting.available()
 
     def _learn_from_rejections(self) -> None:
@@ -761,6 +781,7 @@ class Card(NamedTuple):
     win_u: float
     amount_z: float
     cycle_z: float
+    decide: int  # the decision word of its first MQL visit (drawn in the batch)
 
 
 CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)

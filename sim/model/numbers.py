@@ -74,11 +74,7 @@ _GAMMA_INT, _M1_INT, _M2_INT = int(GAMMA), int(_M1), int(_M2)
 def number(key: int, index: int) -> float:
     """`uniforms(key, index)` for one plain key and index, in plain Python (bit-identical): a
     single number on the per-event path costs less this way than a numpy call."""
-    z = (key + (index + 1) * _GAMMA_INT) & _MASK
-    z = ((z ^ (z >> 30)) * _M1_INT) & _MASK
-    z = ((z ^ (z >> 27)) * _M2_INT) & _MASK
-    z ^= z >> 31
-    return ((z >> 11) + 0.5) * _TO_UNIT
+    return ((word(key, index) >> 11) + 0.5) * _TO_UNIT
 
 
 def name_key(text: str) -> int:
@@ -140,16 +136,49 @@ def lead_fields(keys: np.ndarray, fields: tuple[int, ...]) -> dict[int, np.ndarr
 
 
 class Visit:
-    """Field offsets of one MQL visit's numbers (one visit = one hand-off and its attempts)."""
+    """The words of one MQL visit (one hand-off and its attempts): word w of visit v is word
+    visit_base(v) + w of the lead. Each word carries several numbers (`thirds`, `halves`), so a
+    visit costs a few hashes however many decisions it takes."""
 
-    FOLLOW = 0  # the rep follows it up or not
-    REVIEW_JUNK = 1  # the reviewer catches it as junk
-    REVIEW_FIT = 2  # the reviewer catches it as poor fit
-    DISCOVERY = 3  # length of the discovery call
-    OWNER = 4  # the rep the CRM routes it to
-    ATTEMPTS = 8  # attempt a: contact at ATTEMPTS + 2a, its handling time at ATTEMPTS + 2a + 1
-    DEFER = 2048  # rep r puts it behind a block of prospecting: DEFER + r % 2048
-    REPS = 2048
+    DECIDE = 0  # thirds: the rep follows it up, the rep it is routed to, (spare)
+    REVIEW = 1  # thirds: the reviewer catches it as junk, as poor fit; the discovery call's length
+    ATTEMPT = 2  # word ATTEMPT + a, halves: attempt a connects; the attempt's handling time
+
+
+_BITS_21 = (1 << 21) - 1
+_BITS_32 = (1 << 32) - 1
+_TO_UNIT_21 = 2.0**-21
+
+
+def word(key: int, index: int) -> int:
+    """`derive(key, index)` for one plain key and index, in plain Python (bit-identical)."""
+    z = (key + (index + 1) * _GAMMA_INT) & _MASK
+    z = ((z ^ (z >> 30)) * _M1_INT) & _MASK
+    z = ((z ^ (z >> 27)) * _M2_INT) & _MASK
+    return z ^ (z >> 31)
+
+
+def word_halves(key: int, index: int) -> tuple[float, float]:
+    """`halves(word(key, index))` in one call (the per-attempt numbers)."""
+    z = (key + (index + 1) * _GAMMA_INT) & _MASK
+    z = ((z ^ (z >> 30)) * _M1_INT) & _MASK
+    z = ((z ^ (z >> 27)) * _M2_INT) & _MASK
+    z ^= z >> 31
+    return ((z >> 32) + 0.5) * _TO_UNIT_32, ((z & _BITS_32) + 0.5) * _TO_UNIT_32
+
+
+def thirds(w: int) -> tuple[float, float, float]:
+    """Three uniforms on (0, 1) from one word, 21 bits each (resolution 5e-7)."""
+    return (
+        ((w >> 43) + 0.5) * _TO_UNIT_21,
+        (((w >> 22) & _BITS_21) + 0.5) * _TO_UNIT_21,
+        (((w >> 1) & _BITS_21) + 0.5) * _TO_UNIT_21,
+    )
+
+
+def halves(w: int) -> tuple[float, float]:
+    """Two uniforms on (0, 1) from one word, 32 bits each (as `uniform_pairs`)."""
+    return ((w >> 32) + 0.5) * _TO_UNIT_32, ((w & _BITS_32) + 0.5) * _TO_UNIT_32
 
 
 def touch_word(segment: np.ndarray, k: np.ndarray, base: int = Lead.TOUCH) -> np.ndarray:
@@ -157,5 +186,5 @@ def touch_word(segment: np.ndarray, k: np.ndarray, base: int = Lead.TOUCH) -> np
 
 
 def visit_base(visit: int) -> int:
-    """The index of a visit's field 0: its field f is number visit_base(v) + f of the lead."""
+    """The index of a visit's word 0 (see Visit)."""
     return Lead.VISIT + (visit << 12)

@@ -18,7 +18,6 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from sim.clock import HOURS_PER_WEEK
 from sim.model import decisions, numbers, transforms
@@ -26,6 +25,7 @@ from sim.model.numbers import Lead
 from sim.scenario import Scenario
 
 REACHED, TALKED = 0, 1  # each outbound week's numbers: accounts reached, conversations
+OUTBOUND_FIELDS = (Lead.CREATED, Lead.FIT, Lead.BUDGET, Lead.AUTHORITY, Lead.IN_MARKET)
 
 
 @dataclass
@@ -73,26 +73,26 @@ class Prospecting:
         available = self.available()
         hours = sdr_hours + self.ae_yield * ae_hours
         hit = 1.0 - math.exp(-hours * self.per_hour / self.universe) if self.universe else 0.0
-        worked = int(stats.binom.ppf(u[0], available, hit)) if available and hit > 0 else 0
+        worked = transforms.binomial(float(u[0]), available, hit)
         self.worked = worked
         if self.rest:
             self.rest.popleft()
             self.rest.append(worked)
-        talked = int(stats.binom.ppf(u[1], worked, self.conversion)) if worked else 0
+        talked = transforms.binomial(float(u[1]), worked, self.conversion)
         return self._conversations(week, talked)
 
     def _conversations(self, week: int, n: int) -> SourcedLeads:
         s, sales = self.s, self.s.sales
         key = numbers.derive(self.week_keys[week], np.arange(n) + 2)
-        u = numbers.uniforms(key[:, None], np.arange(Lead.IN_MARKET + 1)[None, :])
-        created = (week + 1 + u[:, Lead.CREATED]) * HOURS_PER_WEEK
+        u = numbers.lead_fields(key, OUTBOUND_FIELDS)
+        created = (week + 1 + u[Lead.CREATED]) * HOURS_PER_WEEK
         fit = transforms.logit_normal(
-            u[:, Lead.FIT], np.full(n, sales.outbound_fit_mean), s.buyers.fit_concentration
+            u[Lead.FIT], np.full(n, sales.outbound_fit_mean), s.buyers.fit_concentration
         )
         need = fit >= s.buyers.need_fit_minimum
-        budget = u[:, Lead.BUDGET] < sales.outbound_budget_share
-        authority = u[:, Lead.AUTHORITY] < sales.outbound_authority_share
-        in_market = u[:, Lead.IN_MARKET] < sales.outbound_in_market_share
+        budget = u[Lead.BUDGET] < sales.outbound_budget_share
+        authority = u[Lead.AUTHORITY] < sales.outbound_authority_share
+        in_market = u[Lead.IN_MARKET] < sales.outbound_in_market_share
         verdicts = [
             decisions.qualification(s.definitions, *flags)
             for flags in zip(

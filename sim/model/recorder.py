@@ -52,6 +52,25 @@ def speed_bin(wait_hours: float) -> int:
     return 0 if wait_hours <= SPEED_EDGES[0] else (1 if wait_hours <= SPEED_EDGES[1] else 2)
 
 
+class Flow:
+    """A valued flow's journal: when each value happened, and the value (plain float lists:
+    cheap to append to, quick to turn into arrays, and nothing for the garbage collector)."""
+
+    __slots__ = ("times", "values")
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.values: list[float] = []
+
+    def add(self, hours: float, value: float) -> None:
+        self.times.append(hours)
+        self.values.append(value)
+
+    def clear(self) -> None:
+        self.times.clear()
+        self.values.clear()
+
+
 class Recorder:
     """Accumulates weekly flows and week-end levels while the model runs."""
 
@@ -64,65 +83,59 @@ class Recorder:
         self.speed_first_attempts = np.zeros(len(SPEED_BINS))
         self.speed_sqls = np.zeros(len(SPEED_BINS))
         self._counts: dict[str, list[float]] = {name: [] for name in SERIES}
-        self._values: dict[str, list[tuple[float, float]]] = {name: [] for name in SERIES}
-        self._reasons: list[tuple[float, int]] = []
-        self._losses: list[tuple[float, int]] = []
-        self.work: list[tuple[float, float, bool]] = []  # SDR work: (when, hours, on junk)
-        self.first_attempts: list[tuple[float, float]] = []  # (when, hours since the MQL)
+        self._values: dict[str, Flow] = {name: Flow() for name in SERIES}
+        self._reasons = Flow()  # (when, reason code)
+        self._losses = Flow()  # (when, loss reason code)
+        self.work = Flow()  # SDR work: (when, hours)
+        self.junk_work = Flow()  # ... of it, on MQLs that proved junk
+        self.first_attempts = Flow()  # (when, hours since the MQL)
 
     def counter(self, name: str) -> Callable[[float], None]:
         """`count(t)`: one event of the named flow at hour t."""
         return self._counts[name].append
 
-    def valued(self, name: str) -> Callable[[tuple[float, float]], None]:
-        """`add((t, value))`: a value of the named flow at hour t."""
-        return self._values[name].append
+    def valued(self, name: str) -> Callable[[float, float], None]:
+        """`add(t, value)`: a value of the named flow at hour t."""
+        return self._values[name].add
 
     def add(self, name: str, hours: float, value: float = 1.0) -> None:
         """For events off the hot path: a value of the named flow at `hours`."""
-        self._values[name].append((hours, value))
+        self._values[name].add(hours, value)
 
     def reason(self, index: int, hours: float) -> None:
-        self._reasons.append((hours, index))
+        self._reasons.add(hours, index)
 
     def loss(self, index: int, hours: float) -> None:
-        self._losses.append((hours, index))
+        self._losses.add(hours, index)
 
     def flush(self) -> None:
         """Add the journals so far to the weekly arrays. Events stamped past the horizon (an
         outcome due after the simulation ends) are left out: they never happen."""
         for name, times in self._counts.items():
             if times:
-                self._bucket(self.series[name], np.asarray(times), None)
+                self._bucket(self.series[name], np.array(times), None)
                 times.clear()
-        for name, pairs in self._values.items():
-            if pairs:
-                data = np.asarray(pairs)
-                self._bucket(self.series[name], data[:, 0], data[:, 1])
-                pairs.clear()
-        for journal, table in ((self._reasons, self.reasons), (self._losses, self.loss_reasons)):
-            if journal:
-                data = np.asarray(journal)
-                weeks = (data[:, 0] * _PER_HOUR).astype(int)
+        for name, flow in self._values.items():
+            if flow.times:
+                self._bucket(self.series[name], np.array(flow.times), np.array(flow.values))
+                flow.clear()
+        for flow, table in ((self._reasons, self.reasons), (self._losses, self.loss_reasons)):
+            if flow.times:
+                weeks = (np.array(flow.times) * _PER_HOUR).astype(int)
                 keep = weeks < self.weeks
-                np.add.at(table, (weeks[keep], data[keep, 1].astype(int)), 1.0)
-                journal.clear()
-        self._flush_work()
+                np.add.at(table, (weeks[keep], np.array(flow.values, int)[keep]), 1.0)
+                flow.clear()
+        for flow, name in ((self.work, "sdr_mql_hours"), (self.junk_work, "sdr_junk_hours")):
+            if flow.times:
+                self._bucket(self.series[name], np.array(flow.times), np.array(flow.values))
+                flow.clear()
         self._flush_first_attempts()
 
-    def _flush_work(self) -> None:
-        if not self.work:
-            return
-        data = np.asarray(self.work, dtype=float)
-        self._bucket(self.series["sdr_mql_hours"], data[:, 0], data[:, 1])
-        self._bucket(self.series["sdr_junk_hours"], data[:, 0], data[:, 1] * data[:, 2])
-        self.work.clear()
-
     def _flush_first_attempts(self) -> None:
-        if not self.first_attempts:
+        flow = self.first_attempts
+        if not flow.times:
             return
-        data = np.asarray(self.first_attempts, dtype=float)
-        when, wait = data[:, 0], data[:, 1]
+        when, wait = np.array(flow.times), np.array(flow.values)
         self._bucket(self.series["first_attempts"], when, None)
         self._bucket(self.series["wait_hours"], when, wait)
         self._bucket(self.series["within_sla"], when, (wait <= self.sla_hours).astype(float))
@@ -131,7 +144,7 @@ class Recorder:
         self.speed_first_attempts += np.bincount(
             np.searchsorted(SPEED_EDGES, wait[inside], side="left"), minlength=len(SPEED_BINS)
         )
-        self.first_attempts.clear()
+        flow.clear()
 
     def _bucket(self, series: np.ndarray, hours: np.ndarray, values: np.ndarray | None) -> None:
         weeks = (hours * _PER_HOUR).astype(int)

@@ -13,7 +13,6 @@ later. The fixed turnaround `delay_hours` follows each review.
 from __future__ import annotations
 
 from sim.clock import DutySchedule
-from sim.model.numbers import Visit
 from sim.model.sales import MqlVisit
 from sim.scenario import Review
 
@@ -39,8 +38,9 @@ class ReviewDesk:
 
     def verdict(self, visit: MqlVisit, poor_fit: bool) -> int:
         """Whether the reviewer stops the MQL: junk and poor fit are caught at their rates."""
-        if visit.junk and visit.number(Visit.REVIEW_JUNK) < self.cfg.catch_junk:
+        junk_u, fit_u, _ = visit.review_numbers()
+        if visit.junk and junk_u < self.cfg.catch_junk:
             return STOP_JUNK
-        if poor_fit and visit.number(Visit.REVIEW_FIT) < self.cfg.catch_poor_fit:
+        if poor_fit and fit_u < self.cfg.catch_poor_fit:
             return STOP_POOR_FIT
         return PASS

@@ -10,13 +10,13 @@ hand (became an MQL), so any delay before sales, a review or a night, costs cont
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import Any, Protocol
 
 import simpy
 
 from sim.clock import DutySchedule
 from sim.model import decisions
-from sim.model.numbers import Visit, number, visit_base
+from sim.model.numbers import Visit, thirds, visit_base, word, word_halves
 from sim.model.recorder import Recorder, speed_bin
 from sim.model.trust import TeamTrust
 from sim.queueing import RepPool
@@ -26,36 +26,53 @@ NOT_PICKED = -1
 
 
 class MqlVisit:
-    """One hand-off of one lead to sales, and how far the reps have got with it."""
+    """One hand-off of one lead to sales, and how far the reps have got with it.
+
+    Its numbers are its own words (sim/model/numbers.py, Visit): the decision word on creation,
+    the others when a decision needs them."""
 
     __slots__ = (
         "attempt",
         "base",
+        "card",
         "first_wait",
+        "follow_u",
         "junk",
         "key",
         "lead",
         "left",
         "merit",
         "owner",
+        "owner_u",
+        "review_u",
         "t_mql",
     )
 
-    def __init__(self, lead: int, key: int, visit: int, t_mql: float, junk: bool) -> None:
+    def __init__(self, lead: int, card: Any, visit: int, t_mql: float) -> None:
         self.lead = lead
-        self.key = key  # the lead's numbers: this visit's are number(key, base + Visit field)
+        self.card = card  # what the lead is (sim.model.funnel.Card)
+        self.key = key = card.key
         self.base = visit_base(visit)
         self.t_mql = t_mql  # when the lead raised its hand: speed to lead counts from here
-        self.junk = junk
+        self.junk = card.junk > 0
+        w = card.decide if visit == 0 else word(key, self.base + Visit.DECIDE)
+        self.follow_u, self.owner_u, _ = thirds(w)
+        self.review_u: tuple[float, float, float] | None = None
         self.merit: float | None = None  # the evidence's verdict when the review attached it
         self.left = NOT_PICKED  # attempts left (NOT_PICKED: no rep has looked at it yet)
         self.attempt = 0
         self.first_wait = math.nan
         self.owner = 0
 
-    def number(self, field: int) -> float:
-        """This visit's own number for one decision (sim/model/numbers.py, Visit)."""
-        return number(self.key, self.base + field)
+    def review_numbers(self) -> tuple[float, float, float]:
+        """(catch as junk, catch as poor fit, discovery call length) uniforms."""
+        if self.review_u is None:
+            self.review_u = thirds(word(self.key, self.base + Visit.REVIEW))
+        return self.review_u
+
+    def attempt_numbers(self, k: int) -> tuple[float, float]:
+        """(connects, handling time) uniforms of attempt k."""
+        return word_halves(self.key, self.base + Visit.ATTEMPT + k)
 
 
 class Outcomes(Protocol):
@@ -64,7 +81,6 @@ class Outcomes(Protocol):
     def ignored(self, visit: MqlVisit, at: float) -> None: ...
     def unreached(self, visit: MqlVisit, rep: int, at: float) -> None: ...
     def contacted(self, visit: MqlVisit, rep: int, at: float) -> None: ...
-    def responsive(self, lead: int, at: float) -> bool: ...
 
 
 class SdrDesk:
@@ -90,11 +106,14 @@ class SdrDesk:
         self.spacing = cfg.attempt_spacing_hours
         self.glance = cfg.glance_hours
         self.exponential = cfg.handling_times == "exponential"
+        self.attempt_hours = cfg.attempt_hours
+        self.discovery_hours = cfg.discovery_hours
         self.busy_hours = [0.0] * cfg.sdr_count  # this week's hours on MQLs, per rep
         self.mql_hours = 0.0  # this week's, all reps
         self.block_hours = 0.0  # this week's prospecting blocks taken instead of MQLs
-        self._work_log = recorder.work.append
-        self._first_log = recorder.first_attempts.append
+        self._work_log = recorder.work.add
+        self._junk_log = recorder.junk_work.add
+        self._first_log = recorder.first_attempts.add
         self._ignored = recorder.counter("ignored")
         self._meeting = recorder.valued("sdr_meeting_hours")
         self.pool = RepPool(
@@ -108,7 +127,7 @@ class SdrDesk:
 
     def hand_off(self, visit: MqlVisit, score: float) -> None:
         """To the queue, routed to the rep the CRM assigns it (the visit's own number)."""
-        visit.owner = int(visit.number(Visit.OWNER) * self.pool.n)
+        visit.owner = int(visit.owner_u * self.pool.n)
         self.pool.submit(visit, visit.owner, priority=score)
 
     def queued(self) -> int:
@@ -119,48 +138,51 @@ class SdrDesk:
         self.mql_hours = self.block_hours = 0.0
 
     def _detour(self, rep: int, visit: MqlVisit, now: float) -> float | None:
-        if self.trust.defers(rep, visit.number(Visit.DEFER + rep % Visit.REPS)):
+        if self.trust.defers(rep, now):
             self.block_hours += self.cfg.outbound_block_hours
             return self.cfg.outbound_block_hours
         return None
 
-    def _handling(self, mean: float, u: float) -> float:
-        return -math.log(u) * mean if self.exponential else mean
-
     def _work(self, rep: int, visit: MqlVisit, now: float) -> float:
         """The rep's next step with this MQL: a glance and no follow-up, or one attempt."""
         if visit.left == NOT_PICKED:
-            if visit.number(Visit.FOLLOW) >= self.trust.follow_up_probability(rep, visit.merit):
+            if visit.follow_u >= self.trust.follow_up_probability(rep, visit.merit):
+                done = now + self.glance
                 self._log(rep, now, self.glance, visit.junk)
-                self._ignored(now + self.glance)
-                self.outcomes.ignored(visit, now + self.glance)
+                self._ignored(done)
+                self.outcomes.ignored(visit, done)
                 return self.glance
             effort = 1.0 if visit.merit is not None else self.trust.effort(rep)
             visit.left = decisions.attempts_allowed(self.max_attempts, effort)
             visit.first_wait = now - visit.t_mql
-            self._first_log((now, visit.first_wait))
+            self._first_log(now, visit.first_wait)
         k = visit.attempt
         visit.attempt = k + 1
         visit.left -= 1
-        responsive = self.outcomes.responsive(visit.lead, now)
+        card = visit.card
+        responsive = card.onset <= now < card.window_end
         p = decisions.contact_probability(self.cfg, now - visit.t_mql, responsive)
-        slot = Visit.ATTEMPTS + 2 * k
-        contacted = visit.number(slot) < p
-        hours = self._handling(self.cfg.attempt_hours, visit.number(slot + 1))
-        if contacted:
-            meeting = self._handling(self.cfg.discovery_hours, visit.number(Visit.DISCOVERY))
+        connect_u, time_u = visit.attempt_numbers(k)
+        hours = -math.log(time_u) * self.attempt_hours if self.exponential else self.attempt_hours
+        if connect_u < p:
+            meeting_u = visit.review_numbers()[2]
+            meeting = (
+                -math.log(meeting_u) * self.discovery_hours
+                if self.exponential
+                else self.discovery_hours
+            )
             hours += meeting
             if not visit.junk:
-                self._meeting((now, meeting))
-        self._log(rep, now, hours, visit.junk)
-        done = now + hours
-        if contacted:
-            self.outcomes.contacted(visit, rep, done)
-        elif visit.left > 0:
-            retry = self.env.timeout(hours + self.spacing, visit)
-            retry.callbacks.append(self._retry)
+                self._meeting(now, meeting)
+            self._log(rep, now, hours, visit.junk)
+            self.outcomes.contacted(visit, rep, now + hours)
         else:
-            self.outcomes.unreached(visit, rep, done)
+            self._log(rep, now, hours, visit.junk)
+            if visit.left > 0:
+                retry = self.env.timeout(hours + self.spacing, visit)
+                retry.callbacks.append(self._retry)
+            else:
+                self.outcomes.unreached(visit, rep, now + hours)
         return hours
 
     def _retry(self, event: simpy.Event) -> None:
@@ -170,7 +192,14 @@ class SdrDesk:
     def _log(self, rep: int, now: float, hours: float, junk: bool) -> None:
         self.busy_hours[rep] += hours
         self.mql_hours += hours
-        self._work_log((now, hours, junk))
+        self._work_log(now, hours)
+        if junk:
+            self._junk_log(now, hours)
+
+    def let_go(self) -> None:
+        """The run is over: forget the callbacks that point back at the model."""
+        self.pool.let_go()
+        self.outcomes = None  # type: ignore[assignment]
 
     def credit_sql(self, visit: MqlVisit) -> None:
         """Credit the speed-to-lead bin of this visit's first attempt with an SQL."""

@@ -76,6 +76,24 @@ def _corrected_normal(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
     return k.astype(np.int64)
 
 
+def binomial(u: float, n: int, p: float) -> int:
+    """The Binomial(n, p) quantile of one uniform: the smallest k with P(X <= k) >= u.
+
+    Monotone in u, n and p (more hours reach at least as many accounts). Starts at the normal
+    approximation and steps to the exact quantile with the regularised incomplete beta."""
+    if n <= 0 or p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    mean, sd = n * p, math.sqrt(n * p * (1.0 - p))
+    k = min(max(math.floor(mean + sd * float(special.ndtri(u))), 0), n)
+    while k < n and float(special.bdtr(k, n, p)) < u:
+        k += 1
+    while k > 0 and float(special.bdtr(k - 1, n, p)) >= u:
+        k -= 1
+    return k
+
+
 def logit_normal(u: np.ndarray, mean: np.ndarray, concentration: float) -> np.ndarray:
     """A share in (0, 1) with the given mean and the spread of a beta distribution of this
     concentration (sd = sqrt(m (1 - m) / (1 + c))): expit(mu + sigma z), z = normal(u).

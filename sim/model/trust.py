@@ -8,10 +8,11 @@ costs more when time is short: a rep with spare hours follows up some doubted MQ
 one only what they trust (`decisions.follow_up_probability`). An MQL that carries the review's
 evidence is judged on its own merit instead.
 
-Each rep owns its numbers (style, starting trust); a decision about an MQL uses that visit's own
-number for that rep, so no decision depends on how many were taken before it. An outcome moves
-the rep's trust when the rep takes up the work that reveals it; the rep is busy until that work
-ends, so their next decision sees it either way.
+Each rep owns its numbers (style, starting trust, its choice to prospect in each half hour) and
+each MQL visit its own (follow it up or not), so no decision depends on how many were taken
+before it.
+An outcome moves the rep's trust when the rep takes up the work that reveals it; the rep is busy
+until that work ends, so their next decision sees it either way.
 """
 
 from __future__ import annotations
@@ -23,15 +24,19 @@ from sim.model.transforms import normal
 from sim.scenario import Trust
 
 MATCHER, FOLLOWS_ALL, FOLLOWS_NONE = 0, 1, 2
-STYLE, LEVEL = 0, 1  # each rep's numbers: its style and its starting trust
+STYLE, LEVEL, DEFER = 0, 1, 1 << 20  # each rep's numbers: style, starting trust, defer slots
 
 
 class TeamTrust:
     """Trust of each rep, their response style, their slack, and the team's recent experience."""
 
-    def __init__(self, cfg: Trust, n_reps: int, reps_key: int) -> None:
+    def __init__(self, cfg: Trust, n_reps: int, reps_key: int, block_hours: float) -> None:
         self.cfg = cfg
         self.keys = numbers.derive(reps_key, np.arange(n_reps))
+        self._key_ints = self.keys.tolist()
+        self.block_hours = block_hours
+        self._slot = [-1] * n_reps
+        self._slot_u = [1.0] * n_reps
         u = numbers.uniforms(self.keys[:, None], np.array([STYLE, LEVEL])[None, :])
         self.style = np.where(
             u[:, 0] < cfg.share_follow_all,
@@ -41,39 +46,59 @@ class TeamTrust:
         start = np.clip(cfg.initial_mean + cfg.initial_spread * normal(u[:, 1]), 0.0, 1.0)
         self.level: list[float] = start.tolist()
         self.slack: list[float] = [1.0] * n_reps  # share of last week's duty hours left over
+        self.base_follow = [0.0] * n_reps  # each rep's follow-up chance now, without evidence
+        self._update_follow()
         self._good = 0
         self._verdicts = 0
 
     def follow_up_probability(self, rep: int, merit: float | None) -> float:
         """Chance the rep follows an MQL up; `merit` is given when the MQL carries evidence."""
-        style = self.style[rep]
-        if style == FOLLOWS_ALL:
-            base = 1.0
-        elif style == FOLLOWS_NONE:
-            base = 0.0
-        else:
-            base = decisions.matched_follow_up(
-                self.level[rep], self.slack[rep], self.cfg.slack_weight
-            )
-        return decisions.with_evidence(base, merit, self.cfg.evidence_weight)
+        if merit is None:
+            return self.base_follow[rep]
+        return decisions.with_evidence(self.base_follow[rep], merit, self.cfg.evidence_weight)
+
+    def _update_follow(self, rep: int | None = None) -> None:
+        """Keep each rep's follow-up chance current as trust and slack move (it is read for every
+        MQL, and changes only when they do)."""
+        reps = range(len(self.level)) if rep is None else (rep,)
+        for r in reps:
+            style = self.style[r]
+            if style == FOLLOWS_ALL:
+                self.base_follow[r] = 1.0
+            elif style == FOLLOWS_NONE:
+                self.base_follow[r] = 0.0
+            else:
+                self.base_follow[r] = decisions.matched_follow_up(
+                    self.level[r], self.slack[r], self.cfg.slack_weight
+                )
 
     def effort(self, rep: int) -> float:
         """How hard the rep works a followed-up MQL, in [0, 1] (scales the attempts made)."""
         return 1.0 if self.style[rep] == FOLLOWS_ALL else self.level[rep]
 
-    def defers(self, rep: int, u: float) -> bool:
-        """Whether a free rep puts this MQL behind a block of prospecting (`u`: the visit's own
-        number for this rep)."""
+    def defers(self, rep: int, now: float) -> bool:
+        """Whether a free rep puts the MQL queue behind a block of prospecting now. The number
+        belongs to the rep and the half hour (one prospecting block), so the same rep free at the
+        same moment decides alike in every scenario, and decides afresh in the next block."""
         if self.style[rep] != MATCHER:
             return False
-        return u < self.cfg.defer_weight * (1.0 - self.level[rep])
+        slot = int(now / self.block_hours)
+        if slot != self._slot[rep]:
+            self._slot[rep] = slot
+            self._slot_u[rep] = numbers.number(self._key_ints[rep], DEFER + slot)
+        return self._slot_u[rep] < self.cfg.defer_weight * (1.0 - self.level[rep])
 
     def experience(self, rep: int, good: bool) -> None:
         """A worked MQL proved good or not: the rep's trust moves toward it."""
         level = self.level[rep]
-        self.level[rep] = level + self.cfg.learning_rate * (float(good) - level)
+        level += self.cfg.learning_rate * (good - level)
+        self.level[rep] = level
         self._good += good
         self._verdicts += 1
+        if self.style[rep] == MATCHER:
+            self.base_follow[rep] = decisions.matched_follow_up(
+                level, self.slack[rep], self.cfg.slack_weight
+            )
 
     def weekly_exchange(self, busy_hours: list[float], duty_hours: float) -> None:
         """Reps talk: each moves toward the share of MQLs the whole team found good this week;
@@ -84,6 +109,7 @@ class TeamTrust:
             self.level = [x + w * (share - x) for x in self.level]
         self._good = self._verdicts = 0
         self.slack = [max(0.0, 1.0 - h / duty_hours) if duty_hours > 0 else 0.0 for h in busy_hours]
+        self._update_follow()
 
     def mean(self) -> float:
         return float(np.mean(self.level))
