@@ -21,10 +21,10 @@ from sim.scenario import Scenario
 # (key, what it is): SDR duty hours split into these five parts, in this order
 SDR_PARTS = (
     ("junk_mqls", "Junk MQLs"),
-    ("real_mqls", "Real MQLs: attempts and triage"),
-    ("meetings", "Discovery meetings with real leads"),
-    ("prospecting", "Prospecting (outbound)"),
-    ("idle", "Idle: prospecting paused by the AE backlog"),
+    ("real_mqls", "Real MQLs (calls, triage)"),
+    ("meetings", "Discovery meetings"),
+    ("prospecting", "Prospecting"),
+    ("idle", "Idle (backlog paused prospecting)"),
 )
 AE_PARTS = (("opportunities", "Open opportunities"), ("prospecting", "Prospecting (outbound)"))
 
