@@ -159,7 +159,9 @@ def wilson(hits: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
     p = hits / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return Proportion(p, max(0.0, centre - half), min(1.0, centre + half), hits, n)
+    low = 0.0 if hits == 0 else max(0.0, centre - half)
+    high = 1.0 if hits == n else min(1.0, centre + half)
+    return Proportion(p, low, high, hits, n)
 
 
 def summary_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
