@@ -18,7 +18,7 @@ from sim.clock import DutySchedule
 from sim.model import decisions
 from sim.model.numbers import Visit, thirds, visit_base, word, word_halves
 from sim.model.recorder import Recorder, speed_bin
-from sim.model.trust import TeamTrust
+from sim.model.trust import MATCHER, TeamTrust
 from sim.queueing import RepPool
 from sim.scenario import Scenario
 
@@ -111,6 +111,8 @@ class SdrDesk:
         self.busy_hours = [0.0] * cfg.sdr_count  # this week's hours on MQLs, per rep
         self.mql_hours = 0.0  # this week's, all reps
         self.block_hours = 0.0  # this week's prospecting blocks taken instead of MQLs
+        self.base_follow = trust.base_follow  # read for every MQL: kept current by the trust
+        self.matcher = [style == MATCHER for style in trust.style]  # only these ever defer
         self._work_log = recorder.work.add
         self._junk_log = recorder.junk_work.add
         self._first_log = recorder.first_attempts.add
@@ -138,7 +140,7 @@ class SdrDesk:
         self.mql_hours = self.block_hours = 0.0
 
     def _detour(self, rep: int, visit: MqlVisit, now: float) -> float | None:
-        if self.trust.defers(rep, now):
+        if self.matcher[rep] and self.trust.defers(rep, now):
             self.block_hours += self.cfg.outbound_block_hours
             return self.cfg.outbound_block_hours
         return None
@@ -146,7 +148,13 @@ class SdrDesk:
     def _work(self, rep: int, visit: MqlVisit, now: float) -> float:
         """The rep's next step with this MQL: a glance and no follow-up, or one attempt."""
         if visit.left == NOT_PICKED:
-            if visit.follow_u >= self.trust.follow_up_probability(rep, visit.merit):
+            merit = visit.merit
+            follow = (
+                self.base_follow[rep]
+                if merit is None
+                else self.trust.follow_up_probability(rep, merit)
+            )
+            if visit.follow_u >= follow:
                 done = now + self.glance
                 self._log(rep, now, self.glance, visit.junk)
                 self._ignored(done)
