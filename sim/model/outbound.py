@@ -73,13 +73,9 @@ class Prospecting:
         self.universe = int(sales.target_accounts)
         self.rest = deque([0] * max(math.ceil(sales.account_rest_weeks), 0))
         self.per_hour = sales.accounts_per_prospecting_hour
-        self.conversion = min(sales.outbound_sqls_per_hour / self.per_hour, 1.0)
+        self.sdr_rate = sales.outbound_sqls_per_hour
+        self.ae_rate = sales.ae_outbound_sqls_per_hour
         self.worked = 0  # accounts reached fresh in the last week worked
-        self.ae_yield = (
-            sales.ae_outbound_sqls_per_hour / sales.outbound_sqls_per_hour
-            if sales.outbound_sqls_per_hour > 0
-            else 0.0
-        )
         self._drawn = self._candidates(
             np.repeat(np.arange(weeks), BLOCK), np.tile(np.arange(BLOCK), weeks)
         )
@@ -91,14 +87,19 @@ class Prospecting:
     def week(self, week: int, sdr_hours: float, ae_hours: float) -> SourcedLeads:
         """Work the universe for a week of prospecting hours; the SQLs appear next week."""
         available = self.available()
-        hours = sdr_hours + self.ae_yield * ae_hours
+        hours = sdr_hours + ae_hours
         hit = 1.0 - math.exp(-hours * self.per_hour / self.universe) if self.universe else 0.0
         worked = transforms.binomial(float(self.week_u[week, 0]), available, hit)
         self.worked = worked
         if self.rest:
             self.rest.popleft()
             self.rest.append(worked)
-        talked = transforms.binomial(float(self.week_u[week, 1]), worked, self.conversion)
+        # SDR and AE hours reach accounts alike and convert at their own rates
+        sqls_per_hour = (
+            (sdr_hours * self.sdr_rate + ae_hours * self.ae_rate) / hours if hours else 0
+        )
+        conversion = min(sqls_per_hour / self.per_hour, 1.0)
+        talked = transforms.binomial(float(self.week_u[week, 1]), worked, conversion)
         return self._conversations(week, talked)
 
     def _conversations(self, week: int, n: int) -> SourcedLeads:
