@@ -152,7 +152,7 @@ class FunnelModel:
         )
         self.sdr = SdrDesk(self.env, s, self.schedule, self.trust, self.rec, self)
         self.review = ReviewDesk(s.review, self.schedule) if s.definitions.review_step else None
-        self.ae = AeDesk(self.env, sales, self._open_deal, self._went_cold)
+        self.ae = AeDesk(self.env, sales, self._open_deal, self._went_cold, self._promise)
         self.prospecting = Prospecting(s, self.root)
         self.in_sales = 0
         rec = self.rec
@@ -431,6 +431,15 @@ class FunnelModel:
 
     def _sql_waits(self, event: simpy.Event) -> None:
         self.ae.submit(event._value)
+
+    def _promise(self, lead: int) -> float:
+        """How promising a waiting SQL looks to sales: its expected deal value by what is known
+        (fit, BANT, timing), not by the deal's own draw."""
+        cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
+        p = decisions.win_probability(
+            cfg, card.fit, deal.in_market, deal.missing_bant, 0.0, 0.0, 0.0
+        )
+        return p * float(decisions.mean_deal_amount(cfg, card.fit))
 
     def _open_deal(self, lead: int, at: float) -> float:
         """An AE takes the SQL up at `at`: the deal's terms, and so its close, come from the

@@ -6,9 +6,10 @@ The hours reps do not spend on MQLs or deals go to prospecting. Each prospecting
 nothing, so returns per hour fall as the universe is worked and more reps saturate instead of
 scaling. A fresh account turns into a conversation with chance outbound_sqls_per_hour /
 accounts_per_prospecting_hour, and the conversation is an SQL if it meets the agreed BANT items
-(the same rule as for MQLs). AE hours count at their own, lower, yield. When the SQLs waiting for
-an AE exceed `ae_backlog_limit` per AE, prospecting stops: SDRs cannot book more meetings than
-AEs can take.
+(the same rule as for MQLs). An AE's spare hour counts as ae_outbound_sqls_per_hour /
+outbound_sqls_per_hour of an SDR's: it uses up accounts in proportion to what it yields.
+When the SQLs waiting for an AE exceed `ae_backlog_limit` per AE, prospecting stops: SDRs cannot
+book more meetings than AEs can take.
 """
 
 from __future__ import annotations
@@ -73,8 +74,13 @@ class Prospecting:
         self.universe = int(sales.target_accounts)
         self.rest = deque([0] * max(math.ceil(sales.account_rest_weeks), 0))
         self.per_hour = sales.accounts_per_prospecting_hour
-        self.sdr_rate = sales.outbound_sqls_per_hour
-        self.ae_rate = sales.ae_outbound_sqls_per_hour
+        # An hour of prospecting works accounts at the pace of its yield: an AE's spare hour
+        # counts as ae_outbound_sqls_per_hour / outbound_sqls_per_hour of the best hour, so it
+        # uses up accounts in proportion to what it finds, not at the SDRs' pace.
+        best = max(sales.outbound_sqls_per_hour, sales.ae_outbound_sqls_per_hour)
+        self.conversion = min(best / self.per_hour, 1.0)
+        self.sdr_weight = sales.outbound_sqls_per_hour / best if best > 0 else 0.0
+        self.ae_weight = sales.ae_outbound_sqls_per_hour / best if best > 0 else 0.0
         self.worked = 0  # accounts reached fresh in the last week worked
         self._drawn = self._candidates(
             np.repeat(np.arange(weeks), BLOCK), np.tile(np.arange(BLOCK), weeks)
@@ -87,19 +93,14 @@ class Prospecting:
     def week(self, week: int, sdr_hours: float, ae_hours: float) -> SourcedLeads:
         """Work the universe for a week of prospecting hours; the SQLs appear next week."""
         available = self.available()
-        hours = sdr_hours + ae_hours
+        hours = self.sdr_weight * sdr_hours + self.ae_weight * ae_hours
         hit = 1.0 - math.exp(-hours * self.per_hour / self.universe) if self.universe else 0.0
         worked = transforms.binomial(float(self.week_u[week, 0]), available, hit)
         self.worked = worked
         if self.rest:
             self.rest.popleft()
             self.rest.append(worked)
-        # SDR and AE hours reach accounts alike and convert at their own rates
-        sqls_per_hour = (
-            (sdr_hours * self.sdr_rate + ae_hours * self.ae_rate) / hours if hours else 0
-        )
-        conversion = min(sqls_per_hour / self.per_hour, 1.0)
-        talked = transforms.binomial(float(self.week_u[week, 1]), worked, conversion)
+        talked = transforms.binomial(float(self.week_u[week, 1]), worked, self.conversion)
         return self._conversations(week, talked)
 
     def _conversations(self, week: int, n: int) -> SourcedLeads:
