@@ -157,11 +157,8 @@ def _added_item(annotation: Any, value: Any, parent: Container | Table) -> Item:
     if isinstance(kind, ListOf):
         if top:
             rows = tomlkit.aot()
-            for i, row in enumerate(value):
-                table = _minimal_table(kind.item, row)
-                if i < len(value) - 1:
-                    table.add(tomlkit.nl())
-                rows.append(table)
+            for row in value:
+                rows.append(_minimal_table(kind.item, row))  # tomlkit spaces the rows
             return rows
         array = tomlkit.array()
         for row in value:
