@@ -911,7 +911,11 @@ class BudgetChange(Section):
     """A dated budget: from the simulated week that contains `from`, the channel (or "brand" for
     brand spend) spends `weekly_budget` a week; a later entry for the same channel replaces it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # the file key is `from`; Python cannot name an attribute that, so plain data (model_dump)
+    # and the file speak `from` and code reads `from_`
+    model_config = ConfigDict(
+        validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
 
     from_: dt.date = Field(alias="from", description="First day of the new budget.")
     channel: str = Field(
