@@ -15,7 +15,14 @@ import os
 import platform
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    as_completed,
+    wait,
+)
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +39,7 @@ from sim.uncertain import central_values, draw_inputs, with_values
 
 Progress = Callable[[int, int], None]
 CancelFlag = Callable[[], bool] | threading.Event
+CANCEL_POLL_S = 0.05  # how often a bounded stream waiting for its tasks looks at its cancel flag
 
 
 class Cancelled(Exception):
@@ -119,7 +127,17 @@ def summarize(
     series: tuple[str, ...] = (),
 ) -> ReplicationSummary:
     """One replication, reduced in the worker to a summary."""
-    record = replicate(scenario, seed, central)
+    return reduce_record(scenario, replicate(scenario, seed, central), periods, series)
+
+
+def reduce_record(
+    scenario: Scenario,
+    record: ReplicationRecord,
+    periods: tuple[str, ...] = ("horizon",),
+    series: tuple[str, ...] = (),
+) -> ReplicationSummary:
+    """A replication's record reduced to its summary: the metrics of each period and only the
+    weekly series asked for (what planning tools and the Compare & Plan workspace keep)."""
     return ReplicationSummary(
         metrics={p: metric_values(record.weekly, period_weeks(scenario, p)) for p in periods},
         inputs=record.inputs,
@@ -156,6 +174,43 @@ def in_order(
             f.cancel()
 
 
+def in_order_bounded(
+    submit: Callable[[int], Future],
+    count: int,
+    window: int,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """(index, result) of tasks 0..count-1 (`submit(i)` starts task i) in index order, each as
+    soon as it and all before it are done, with at most `window` started and unfinished at a
+    time. A pool cannot stop a task it has started, so a cancel leaves at most `window` of them
+    running: the next run (a live view's, after an edit) gets the workers that much sooner."""
+    running: dict[Future, int] = {}
+    ready: dict[int, Any] = {}
+    started = next_index = done = 0
+    try:
+        while next_index < count:
+            while started < count and len(running) < window:
+                if _is_set(cancel):
+                    raise Cancelled
+                running[submit(started)] = started
+                started += 1
+            finished, _ = wait(running, timeout=CANCEL_POLL_S, return_when=FIRST_COMPLETED)
+            if _is_set(cancel):
+                raise Cancelled
+            for future in finished:
+                ready[running.pop(future)] = future.result()
+                done += 1
+                if progress is not None:
+                    progress(done, count)
+            while next_index in ready:
+                yield next_index, ready.pop(next_index)
+                next_index += 1
+    finally:
+        for future in running:
+            future.cancel()
+
+
 def stream_records(
     scenario: Scenario,
     seeds: list[np.random.SeedSequence],
@@ -165,11 +220,25 @@ def stream_records(
     cancel: CancelFlag | None = None,
     offset: int = 0,
     total: int | None = None,
+    window: int | None = None,
 ) -> Iterator[ReplicationRecord]:
     """The replications' records in replication order, as they complete (live runs show the
-    first ones while the rest run)."""
-    futures = [executor.submit(replicate, scenario, s, central) for s in seeds]
-    for _, record in in_order(futures, progress, cancel, offset, total):
+    first ones while the rest run). With `window`, at most that many replications are in the
+    pool at a time (`in_order_bounded`: a cancel frees the workers within one replication)."""
+    if window is None:
+        futures = [executor.submit(replicate, scenario, s, central) for s in seeds]
+        stream = in_order(futures, progress, cancel, offset, total)
+    else:
+        total = total or len(seeds)
+        counted = None if progress is None else lambda done, _n: progress(offset + done, total)
+        stream = in_order_bounded(
+            lambda i: executor.submit(replicate, scenario, seeds[i], central),
+            len(seeds),
+            window,
+            counted,
+            cancel,
+        )
+    for _, record in stream:
         yield record
 
 
@@ -183,12 +252,14 @@ def run(
     cancel: CancelFlag | None = None,
     central: bool = False,
     split_uncertainty: bool = False,
+    on_record: Callable[[int, ReplicationRecord], None] | None = None,
 ) -> RunResult:
     """Run N replications and aggregate them.
 
     central: hold every range at its median. split_uncertainty: also run the same seeds with
     inputs at their centres, to split each KPI's variance into input uncertainty and process
-    noise (doubles the cost; only meaningful when the scenario has ranges).
+    noise (doubles the cost; only meaningful when the scenario has ranges). on_record(i, record)
+    sees each replication as it arrives, in replication order (the window keeps a summary).
     """
     check_runnable(scenario)
     n = replications or scenario.simulation.replications
@@ -197,7 +268,13 @@ def run(
     pool = executor or shared_pool()
     do_split = split_uncertainty and not central and bool(central_values(scenario))
     total = 2 * n if do_split else n
-    records = list(stream_records(scenario, seeds, central, pool, progress, cancel, 0, total))
+    records = []
+    for i, record in enumerate(
+        stream_records(scenario, seeds, central, pool, progress, cancel, 0, total)
+    ):
+        records.append(record)
+        if on_record is not None:
+            on_record(i, record)
     central_records = None
     if do_split:
         central_records = list(

@@ -174,6 +174,11 @@ class PlanChart:
 
 
 def _plan_charts() -> dict[str, PlanChart]:
+    from sim.charts.compare_view import (
+        draw_brand_effect,
+        draw_cumulative_revenue,
+        draw_funnel_by_scenario,
+    )
     from sim.charts.plan_compare import draw_compare, draw_time_use
     from sim.charts.plan_goal import draw_goal_seek
     from sim.charts.plan_sensitivity import draw_risk_tornado, draw_spider, draw_tornado
@@ -187,6 +192,10 @@ def _plan_charts() -> dict[str, PlanChart]:
         PlanChart("compare", "Paired differences", "Comparison", draw_compare, (1600, 1100)),
         PlanChart("time_use", "Where the sales team's time went", "Comparison", draw_time_use),
         PlanChart("goal_seek", "Goal seek", "GoalResult", draw_goal_seek),
+        # the Compare & Plan view's (time_use draws its Snapshot too)
+        PlanChart("funnel_by_scenario", "Funnel by scenario", "Snapshot", draw_funnel_by_scenario),
+        PlanChart("cumulative_revenue", "Cumulative revenue", "Snapshot", draw_cumulative_revenue),
+        PlanChart("brand_effect", "Brand spend", "BrandEffect", draw_brand_effect, (1600, 1300)),
     )
     return {c.name: c for c in charts}
 
