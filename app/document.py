@@ -54,6 +54,7 @@ class ScenarioDocument(QObject):
     """Scenario + file path + tomlkit document + undo stack; emits `changed` after every change."""
 
     changed = Signal(object)
+    loaded = Signal()  # a file (or a new scenario) replaced what was open: its results are gone
     modified_changed = Signal(bool)
     path_changed = Signal(object)
 
@@ -94,6 +95,7 @@ class ScenarioDocument(QObject):
         self.undo_stack.setClean()
         self.path_changed.emit(path)
         self.modified_changed.emit(False)
+        self.loaded.emit()
 
     def saved(self, path: FilePath, toml: Any) -> None:
         self.path, self.toml = path, toml

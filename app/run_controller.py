@@ -4,11 +4,17 @@ The window only announces what the user asks (`run_requested`, `cancel_requested
 `live_toggled`, `scenario_changed`); this controller answers by starting jobs from app/workers.py
 and feeding their results to the dashboard. Every handler runs on the GUI thread (the jobs'
 Inbox delivers there) and receives its job, so news from a run already replaced is ignored.
+
+Live runs stream: the cards update as replications complete, in replication order ("2 of 20
+replications", then refined), and an edit cancels the run in flight at once. Every replication
+also goes to the workspace (`sim.workspace`), keyed by the scenario version it came from, which
+gives the cards their paired deltas to a pinned baseline as they stream.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import Executor
 from typing import TypeVar
 
@@ -19,13 +25,14 @@ import sim.runner as runner
 from app import dialogs
 from app.main_window import MainWindow
 from app.results.dashboard import Dashboard
-from app.workers import Inbox, Job, PreviewJob, RunJob, estimator, warm_up
+from app.workers import Inbox, Job, LiveJob, PreviewJob, RunJob, estimator, warm_up
 from sim.results import RunResult
+from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
+from sim.workspace import RunKey, Workspace
 
 LIVE_REPLICATIONS = 20
 SETTLE_MS = 300  # an edit has settled after this long without another
-LIVE_LIMIT_S = 10.0  # a quick run longer than this turns live runs off
 WORKERS_ENV = "FUNNEL_LAB_WORKERS"  # processes that simulate replications (default: one a core)
 
 J = TypeVar("J", bound=Job)
@@ -60,7 +67,8 @@ class RunController(QObject):
 
     full_finished = Signal(object)  # RunResult of a full run, after the dashboard showed it
     full_ended = Signal()  # a full run ended in any way (result, cancel, error)
-    live_finished = Signal(object)  # RunResult of a quick run shown on the cards
+    live_updated = Signal(object)  # RunResult of the live replications so far, on the cards
+    live_finished = Signal(object)  # RunResult of a whole quick run shown on the cards
     preview_updated = Signal(object)  # the estimate dict shown on the cards
 
     def __init__(
@@ -68,19 +76,22 @@ class RunController(QObject):
         window: MainWindow,
         executor: Executor | None = None,
         live_replications: int = LIVE_REPLICATIONS,
-        live_limit_s: float = LIVE_LIMIT_S,
     ) -> None:
         super().__init__(window)
         self.window = window
-        workers = worker_count()
-        self.executor = executor or runner.shared_pool(workers)
-        warm_up(self.executor, workers)
+        self.workers = worker_count()
+        self.executor = executor or runner.shared_pool(self.workers)
+        warm_up(self.executor, self.workers)
         self.estimator = estimator()
         self.inbox = Inbox(self)
         self.live_replications = live_replications
-        self.live_limit_s = live_limit_s
+        self.workspace = Workspace(window.scenario, live_replications)
+        # Set while no live run is due or going: other runs (the compared scenarios') submit
+        # replications only then, so an edit's live run finds the workers free.
+        self.live_idle = threading.Event()
+        self.live_idle.set()
         self.full: RunJob | None = None
-        self.live: RunJob | None = None
+        self.live: LiveJob | None = None
         self.preview: PreviewJob | None = None
         self._next_preview: Scenario | None = None
         self._jobs: list[Job] = []  # started and maybe still running: for shutdown
@@ -92,13 +103,13 @@ class RunController(QObject):
         self.settle.setSingleShot(True)
         self.settle.setInterval(SETTLE_MS)
         self.settle.timeout.connect(self.start_live_run)
-        self.watchdog = QTimer(self)
-        self.watchdog.setSingleShot(True)
-        self.watchdog.timeout.connect(self._live_watchdog)
         window.run_requested.connect(self.start_full_run)
         window.cancel_requested.connect(self.cancel_full_run)
         window.scenario_changed.connect(self._scenario_changed)
         window.live_toggled.connect(self._live_toggled)
+        window.document.loaded.connect(self._file_loaded)
+        self.workspace.events.run.connect(self._run_arrived)
+        self.workspace.events.baseline.connect(self.show_deltas)
         self._scenario_changed(window.scenario)
 
     def _add_export_menu(self) -> None:
@@ -134,6 +145,7 @@ class RunController(QObject):
         self.settle.stop()
         self._cancel_live()
         job = RunJob(self.window.scenario, self.executor, self.inbox, self, replications)
+        self.workspace.start_run(job.key, job.replications)
         self.full = self._start(job)
         self.window.set_running(True)
         self.progress.setRange(0, job.runs)
@@ -168,10 +180,10 @@ class RunController(QObject):
             self.progress.setValue(done)
             if not job.is_cancelled():
                 self.eta.setText(time_left(job.elapsed(), done, total))
-        elif job is self.live and done >= 2:
-            projected = job.elapsed() * total / done
-            if projected > self.live_limit_s:
-                self._too_slow(projected)
+
+    def run_replication(self, job: RunJob, index: int, summary: ReplicationSummary) -> None:
+        if job is self.full:
+            self.workspace.record(job.key, index, summary)
 
     def run_finished(self, job: RunJob, result: RunResult) -> None:
         if job is self.full:
@@ -182,15 +194,10 @@ class RunController(QObject):
                 f"Run finished: {result.replications} replications{runs} in {job.elapsed():.1f} s",
                 10_000,
             )
+            self.show_deltas()
             self.full_finished.emit(result)
             self.full_ended.emit()
             self._maybe_live()
-        elif job is self.live:
-            self.live = None
-            self.watchdog.stop()
-            if result.scenario_sha256 == self.dashboard.current_sha:
-                self.dashboard.show_live(result)
-                self.live_finished.emit(result)
 
     def run_cancelled(self, job: RunJob) -> None:
         if job is self.full:
@@ -205,18 +212,24 @@ class RunController(QObject):
             self.window.statusBar().showMessage("Run failed", 5000)
             dialogs.show_error(self.window, title, message)
             self.full_ended.emit()
-        elif job is self.live:  # to the status bar: a dialog on every edit would nag
-            self.live = None
-            self.watchdog.stop()
-            self.window.statusBar().showMessage(f"Live run failed: {message}", 10_000)
 
     # -- live quick runs ----------------------------------------------------------------------
 
     def _scenario_changed(self, scenario: Scenario) -> None:
+        """An edit: the live run of the version before is cancelled now (its numbers would not
+        be this version's), a new one starts when the edits settle."""
         self.dashboard.set_scenario(scenario)
+        self.workspace.set_scenario(self.workspace.document_id, scenario, self.window.document.path)
+        self.show_deltas()
         self.request_preview(scenario)
+        self._cancel_live()
         if self.window.is_live():
+            self.live_idle.clear()
             self.settle.start()  # restarts: the run waits until edits settle
+
+    def _file_loaded(self) -> None:
+        """Another file (or a new one) is open: none of the last one's numbers stay on view."""
+        self.dashboard.clear()
 
     def _live_toggled(self, on: bool) -> None:
         if on:
@@ -228,36 +241,76 @@ class RunController(QObject):
     def _maybe_live(self) -> None:
         never_run = self.dashboard.card_result is None
         if self.window.is_live() and (never_run or self.dashboard.cards_stale()):
+            self.live_idle.clear()
             self.settle.start()
 
     def start_live_run(self) -> None:
-        """A quick run of the current scenario, replacing any quick run still going."""
+        """A quick run of the current scenario that streams its replications to the cards,
+        replacing any quick run still going."""
         if not self.window.is_live() or self.full is not None:
+            self.live_idle.set()
             return
         self._cancel_live()
-        job = RunJob(
-            self.window.scenario, self.executor, self.inbox, self, self.live_replications, False
+        job = LiveJob(
+            self.window.scenario,
+            self.executor,
+            self.inbox,
+            self,
+            self.live_replications,
+            window=self.workers,
         )
+        self.workspace.start_run(job.key, job.replications)
+        self.live_idle.clear()
         self.live = self._start(job)
-        self.watchdog.start(int(self.live_limit_s * 1000))
 
     def _cancel_live(self) -> None:
         if self.live is not None:
             self.live.cancel()
             self.live = None
-            self.watchdog.stop()
+        if not self.settle.isActive():
+            self.live_idle.set()
 
-    def _live_watchdog(self) -> None:
-        if self.live is not None:
-            self._too_slow(self.live.elapsed())
+    def _end_live(self) -> None:
+        self.live = None
+        self.live_idle.set()
 
-    def _too_slow(self, seconds: float) -> None:
-        self._cancel_live()
-        self.window.set_live(
-            False,
-            f"Live Monte Carlo turned off: a quick run of this scenario takes about {seconds:.0f} s"
-            f" (over {self.live_limit_s:.0f} s). Use Run (Ctrl+R), or turn Live back on.",
-        )
+    def live_replication(
+        self, job: LiveJob, index: int, summary: ReplicationSummary, partial: RunResult | None
+    ) -> None:
+        """A replication of the live run: into the workspace, and the aggregate so far onto the
+        cards if it is this version's (a cancelled run's news is dropped here)."""
+        if job is not self.live:
+            return
+        self.workspace.record(job.key, index, summary)
+        if partial is not None and partial.scenario_sha256 == self.dashboard.current_sha:
+            self.dashboard.show_live(partial, job.replications)
+            self.show_deltas()
+            self.live_updated.emit(partial)
+
+    def live_done(self, job: LiveJob, result: RunResult) -> None:
+        if job is self.live:
+            self._end_live()
+            self.live_finished.emit(result)
+
+    def live_cancelled(self, job: LiveJob) -> None:
+        if job is self.live:
+            self._end_live()
+
+    def live_failed(self, job: LiveJob, message: str) -> None:
+        if job is self.live:  # to the status bar: a dialog on every edit would nag
+            self._end_live()
+            self.window.statusBar().showMessage(f"Live run failed: {message}", 10_000)
+
+    # -- deltas to the pinned baseline --------------------------------------------------------
+
+    def _run_arrived(self, key: RunKey) -> None:
+        base = self.workspace.baseline
+        if base is not None and key == self.workspace.key(base.id):
+            self.show_deltas()
+
+    def show_deltas(self) -> None:
+        """Each card's paired difference to the baseline, over the replications both have."""
+        self.dashboard.show_deltas(self.workspace.deltas(self.workspace.document_id))
 
     # -- instant estimate ---------------------------------------------------------------------
 
@@ -288,10 +341,9 @@ class RunController(QObject):
     def shutdown(self, wait_s: float = 5.0) -> None:
         """Cancel every job and wait for their threads (window closing, test teardown)."""
         self.settle.stop()
-        self.watchdog.stop()
         self.inbox.timer.stop()
         for job in self._jobs:
-            if isinstance(job, RunJob):
+            if isinstance(job, RunJob | LiveJob):
                 job.cancel()
         for job in self._jobs:
             job.wait(wait_s)

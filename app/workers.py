@@ -1,4 +1,4 @@
-"""Work the window must not wait for: simulation runs and expected-value previews.
+"""Work the window must not wait for: simulation runs, live runs and expected-value previews.
 
 Each job runs on a plain Python thread that never touches a Qt object, not even an attribute of
 one: it puts what happened (progress, result, cancel, error) on the Inbox's plain Python queue,
@@ -27,9 +27,12 @@ from PySide6.QtCore import QObject, QTimer
 import sim.runner as runner
 from sim.errors import ScenarioError
 from sim.flow import expected_metrics
-from sim.results import RunResult
+from sim.limits import check_runnable
+from sim.results import RunResult, aggregate
+from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
 from sim.uncertain import uncertain_inputs
+from sim.workspace import WORKSPACE_SERIES, RunKey
 
 INBOX_MS = 15  # how often the GUI thread collects what the jobs posted
 Mailbox = queue.SimpleQueue[tuple[Callable[..., None], tuple[Any, ...]]]
@@ -91,6 +94,7 @@ class RunListener(Protocol):
     """Where a run's events go (on the GUI thread)."""
 
     def run_progress(self, job: RunJob, done: int, total: int) -> None: ...
+    def run_replication(self, job: RunJob, index: int, summary: ReplicationSummary) -> None: ...
     def run_finished(self, job: RunJob, result: RunResult) -> None: ...
     def run_cancelled(self, job: RunJob) -> None: ...
     def run_failed(self, job: RunJob, title: str, message: str) -> None: ...
@@ -135,10 +139,12 @@ class RunJob(Job):
         self.executor = executor
         # Bound here, on the GUI thread: the job's thread never looks up a QObject's attribute.
         self._on_progress = listener.run_progress
+        self._on_replication = listener.run_replication
         self._on_finished = listener.run_finished
         self._on_cancelled = listener.run_cancelled
         self._on_failed = listener.run_failed
         self.replications = replications or scenario.simulation.replications
+        self.key = RunKey(scenario.sha256(), scenario.simulation.seed)
         self.split = (
             bool(uncertain_inputs(scenario)) if split_uncertainty is None else split_uncertainty
         )
@@ -163,6 +169,11 @@ class RunJob(Job):
     def _progress(self, done: int, total: int) -> None:
         self.post(self._on_progress, self, done, total)
 
+    def _record(self, index: int, record: Any) -> None:
+        """Each replication's summary for the workspace, reduced here, off the GUI thread."""
+        summary = runner.reduce_record(self.scenario, record, series=WORKSPACE_SERIES)
+        self.post(self._on_replication, self, index, summary)
+
     def work(self) -> None:
         self.started = time.monotonic()
         post = self.post
@@ -174,6 +185,7 @@ class RunJob(Job):
                 progress=self._progress,
                 cancel=self.cancel_event,
                 split_uncertainty=self.split,
+                on_record=self._record,
             )
         except runner.Cancelled:
             post(self._on_cancelled, self)
@@ -191,6 +203,99 @@ class RunJob(Job):
                 post(self._on_cancelled, self)
             else:
                 post(self._on_finished, self, result)
+
+
+class LiveListener(Protocol):
+    """Where a live run's events go (on the GUI thread)."""
+
+    def live_replication(
+        self, job: LiveJob, index: int, summary: ReplicationSummary, partial: RunResult | None
+    ) -> None: ...
+    def live_done(self, job: LiveJob, result: RunResult) -> None: ...
+    def live_cancelled(self, job: LiveJob) -> None: ...
+    def live_failed(self, job: LiveJob, message: str) -> None: ...
+
+
+class LiveJob(Job):
+    """A quick run that answers while it runs: replications arrive in replication order, and
+    after each one from the `FIRST_UPDATE`th on, the aggregate of those so far (the mean and the
+    range so far) goes to the cards, with each replication's summary for the workspace.
+
+    At most `window` replications are in the pool at a time, so when an edit cancels this run
+    the next one waits for no more than those (`sim.runner.in_order_bounded`)."""
+
+    FIRST_UPDATE = 2  # a mean and a range need two replications
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        executor: Executor,
+        inbox: Inbox,
+        listener: LiveListener,
+        replications: int,
+        window: int,
+    ) -> None:
+        super().__init__("funnel-lab-live", inbox)
+        self.scenario = scenario
+        self.executor = executor
+        self.replications = replications
+        self.window = window
+        self.key = RunKey(scenario.sha256(), scenario.simulation.seed)
+        self._on_replication = listener.live_replication
+        self._on_finished = listener.live_done
+        self._on_cancelled = listener.live_cancelled
+        self._on_failed = listener.live_failed
+        self.cancel_event = threading.Event()
+        self.started = time.monotonic()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def is_cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def work(self) -> None:
+        self.started = time.monotonic()
+        seeds = [runner.replication_seed(self.key.seed, i) for i in range(self.replications)]
+        first_update = min(self.FIRST_UPDATE, self.replications)
+        records: list[Any] = []
+        partial: RunResult | None = None
+        try:
+            check_runnable(self.scenario)
+            stream = runner.stream_records(
+                self.scenario,
+                seeds,
+                False,
+                self.executor,
+                cancel=self.cancel_event,
+                window=self.window,
+            )
+            for record in stream:
+                records.append(record)
+                summary = runner.reduce_record(self.scenario, record, series=WORKSPACE_SERIES)
+                if len(records) >= first_update:
+                    partial = self._aggregate(records)
+                if self.cancel_event.is_set():
+                    raise runner.Cancelled
+                self.post(self._on_replication, self, len(records) - 1, summary, partial)
+        except runner.Cancelled:
+            self.post(self._on_cancelled, self)
+        except ScenarioError as error:
+            self.post(self._on_failed, self, str(error))
+        except Exception as error:  # a live run that fails says so; the window keeps working
+            self.post(self._on_failed, self, f"{type(error).__name__}: {error}")
+        else:
+            assert partial is not None
+            self.post(self._on_finished, self, partial)
+
+    def _aggregate(self, records: list[Any]) -> RunResult:
+        return aggregate(
+            self.scenario,
+            records,
+            seed=self.key.seed,
+            central=False,
+            versions=runner.versions(),
+        )
 
 
 class PreviewListener(Protocol):

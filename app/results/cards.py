@@ -4,6 +4,9 @@ The range on a card is P5-P95 of the replications ("90% of outcomes": what a qua
 look like). The 95% confidence interval of the mean is a different thing (how precisely the runs
 pin down the average; it narrows with more replications) and lives in the tooltip so the two are
 never confused. Uncertain inputs widen the range by themselves: the card just shows the result.
+While a live run streams, the card says how many replications it has so far ("2 of 20
+replications"). With a baseline pinned, a line under the range gives the paired difference to it
+with its 95% interval ("+USD 4.10M, +2.30M to +5.90M"), green when better, red when worse.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from sim.cli_run import format_value
 from sim.metrics import METRICS
+from sim.plan.compare import KpiComparison
+from sim.plan.words import amount, interval
 from sim.results import RunResult, Summary
+from sim.workspace import Deltas
 
 CARD_METRICS = (
     "revenue",
@@ -30,6 +36,22 @@ CARD_METRICS = (
 MAX_COLUMNS = 4
 CARD_MIN_WIDTH = 200  # px: room for "USD 57.49M – 60.45M" without clipping
 DASH = "—"
+RANGE_CAPTION = "90% of outcomes"
+OUTCOME_COLOURS = {"better": "#2e7d32", "worse": "#c62828"}  # otherwise the caption's grey
+
+
+def partial_caption(done: int, planned: int) -> str:
+    """The range's caption while a run streams: '2 of 20 replications: range so far'."""
+    return f"{done} of {planned} replications: range so far"
+
+
+def delta_text(comparison: KpiComparison, currency: str) -> str:
+    """'+USD 4.10M, +2.30M to +5.90M': the paired difference and its 95% interval."""
+    d, unit = comparison.diff, METRICS[comparison.kpi].unit
+    if d.identical:
+        return "same as the baseline"
+    mean = amount(d.mean, unit, currency, signed=True)
+    return f"{mean}, {interval(d.ci_low, d.ci_high, unit, currency)}"
 
 
 def format_range(low: float, high: float, unit: str, currency: str) -> str:
@@ -56,17 +78,22 @@ class KpiCard(QFrame):
         self.value = QLabel(DASH)
         self.value.setObjectName("cardValue")
         self.value.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.range_caption = QLabel("90% of outcomes")
+        self.range_caption = QLabel(RANGE_CAPTION)
         self.range_caption.setStyleSheet("font-size: 10px; color: palette(mid);")
         self.range = QLabel(DASH)
         self.range.setObjectName("cardRange")
+        self.delta = QLabel("")
+        self.delta.setObjectName("cardDelta")
+        self.delta.setWordWrap(True)
+        self.delta.hide()
         self.estimate = QLabel("")
         self.estimate.setObjectName("cardEstimate")
         self.estimate.setStyleSheet("font-size: 10px; font-style: italic; color: palette(mid);")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(1)
-        for label in (self.title, self.value, self.range_caption, self.range, self.estimate):
+        labels = (self.title, self.value, self.range_caption, self.range, self.delta, self.estimate)
+        for label in labels:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(label)
         self.summary: Summary | None = None
@@ -75,14 +102,20 @@ class KpiCard(QFrame):
     def _fmt(self, value: float, currency: str) -> str:
         return format_value(value, self.kpi.unit, currency)
 
-    def show_summary(self, summary: Summary | None, currency: str) -> None:
-        """The simulated mean and range (None: no result yet)."""
+    def show_summary(self, summary: Summary | None, currency: str, planned: int = 0) -> None:
+        """The simulated mean and range (None: no result yet); with fewer replications than
+        `planned`, the caption says how many of them the range has so far."""
         self.summary = summary
         if summary is None or summary.n == 0:
             self.value.setText(DASH)
             self.range.setText(DASH)
+            self.range_caption.setText(RANGE_CAPTION)
             self.setToolTip(self.kpi.description)
             return
+        partial = summary.n < planned
+        self.range_caption.setText(
+            partial_caption(summary.n, planned) if partial else RANGE_CAPTION
+        )
         self.value.setText(self._fmt(summary.mean, currency))
         self.range.setText(format_range(summary.p5, summary.p95, self.kpi.unit, currency))
         ci = format_range(summary.ci_low, summary.ci_high, self.kpi.unit, currency)
@@ -93,6 +126,25 @@ class KpiCard(QFrame):
             f"95% confidence interval of the mean: {ci} — how precisely {summary.n} "
             "replications pin down the average; more replications narrow it, not the range."
         )
+
+    def show_delta(self, comparison: KpiComparison | None, note: str, currency: str) -> None:
+        """The paired difference to the baseline (`note` in its place while there is none yet;
+        both empty: no baseline pinned, the line is hidden)."""
+        if comparison is None:
+            self.delta.setText(f"vs baseline: {note}" if note else "")
+            self.delta.setStyleSheet("font-size: 10px; color: palette(mid);")
+            self.delta.setVisible(bool(note))
+            self.delta.setToolTip("")
+            return
+        colour = OUTCOME_COLOURS.get(comparison.outcome, "palette(dark)")
+        self.delta.setText(f"vs baseline {delta_text(comparison, currency)}")
+        self.delta.setStyleSheet(f"font-size: 11px; font-weight: 600; color: {colour};")
+        self.delta.setToolTip(
+            f"{comparison.verdict}.<br><br>The paired difference to the pinned baseline: "
+            f"replication i of both runs on the same seed, the difference per replication, its "
+            f"mean and 95% interval (paired t over {comparison.diff.n} replications)."
+        )
+        self.delta.show()
 
     def show_estimate(self, value: float | None, currency: str) -> None:
         """The expected-value model's instant figure, labelled as an estimate."""
@@ -142,9 +194,17 @@ class KpiCards(QWidget):
         two_columns = 2 * CARD_MIN_WIDTH + self.grid.horizontalSpacing()
         return QSize(min(hint.width(), two_columns), hint.height())
 
-    def show_result(self, result: RunResult | None) -> None:
+    def show_result(self, result: RunResult | None, planned: int = 0) -> None:
         for name, card in self.cards.items():
-            card.show_summary(result.summary.get(name) if result else None, _currency(result))
+            summary = result.summary.get(name) if result else None
+            card.show_summary(summary, _currency(result), planned)
+
+    def show_deltas(self, deltas: Deltas | None, currency: str) -> None:
+        """Each card's paired difference to the baseline (None: no baseline pinned)."""
+        for name, card in self.cards.items():
+            comparison = deltas.metrics.get(name) if deltas else None
+            note = "" if deltas is None else deltas.reason
+            card.show_delta(comparison, note, currency)
 
     def show_estimates(self, metrics: dict[str, float] | None, currency: str) -> None:
         for name, card in self.cards.items():

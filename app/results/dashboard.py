@@ -29,16 +29,18 @@ from app.results.cards import KpiCards
 from app.results.charts import ChartWidget, make_charts
 from sim.results import RunResult
 from sim.scenario import Scenario
+from sim.workspace import Deltas
 
+NO_RESULT_TEXT = "No simulation yet: the cards show the instant estimate."
 STALE_TEXT = "These results are for an earlier version of the scenario. Run (Ctrl+R) to update."
 
 
-def describe(result: RunResult, kind: str) -> str:
-    """'Full run: 40 replications, seed 7, scenario 3f2a9c1b' — what a set of numbers is."""
-    return (
-        f"{kind}: {result.replications} replications, seed {result.seed}, "
-        f"scenario version {result.scenario_sha256[:8]}"
-    )
+def describe(result: RunResult, kind: str, planned: int = 0) -> str:
+    """'Full run: 40 replications, seed 7, scenario 3f2a9c1b' — what a set of numbers is; a run
+    still streaming says how far it is ('2 of 20 replications')."""
+    done = result.replications
+    count = f"{done} of {planned} replications" if done < planned else f"{done} replications"
+    return f"{kind}: {count}, seed {result.seed}, scenario version {result.scenario_sha256[:8]}"
 
 
 class Dashboard(QWidget):
@@ -50,8 +52,10 @@ class Dashboard(QWidget):
         self.result: RunResult | None = None  # last full run: charts, export
         self.scenario: Scenario | None = None  # the scenario that full run simulated
         self.card_result: RunResult | None = None  # newest run of any kind: cards
+        self.card_planned = 0  # replications the cards' run will have (more while it streams)
         self.current_sha = ""
-        self.source = QLabel("No simulation yet: the cards show the instant estimate.")
+        self.currency = ""  # the scenario being edited: its deltas are in its currency
+        self.source = QLabel(NO_RESULT_TEXT)
         self.source.setObjectName("resultSource")
         self.source.setStyleSheet("color: palette(dark);")
         self.stale = QLabel(STALE_TEXT)
@@ -146,10 +150,29 @@ class Dashboard(QWidget):
         self.tabs.setCornerWidget(button, Qt.Corner.TopRightCorner)
         return menu
 
-    def show_live(self, result: RunResult) -> None:
-        """A quick (or full) run's numbers on the cards, in place."""
+    def show_live(self, result: RunResult, planned: int = 0) -> None:
+        """A quick (or full) run's numbers on the cards, in place; `planned` is how many
+        replications a streaming run will have (the cards say how many they show so far)."""
         self.card_result = result
-        self.cards.show_result(result)
+        self.card_planned = max(planned, result.replications)
+        self.cards.show_result(result, self.card_planned)
+        self._update_state()
+
+    def show_deltas(self, deltas: Deltas | None) -> None:
+        """Each card's paired difference to the pinned baseline (None: none pinned)."""
+        currency = self.card_result.currency if self.card_result else ""
+        self.cards.show_deltas(
+            deltas, currency or (self.scenario.currency if self.scenario else "")
+        )
+
+    def clear(self) -> None:
+        """Show no results (another file was opened: the numbers on view were not its)."""
+        self.result = self.scenario = self.card_result = None
+        self.card_planned = 0
+        self.cards.show_result(None)
+        for chart in self.charts:
+            chart.clear()
+        self.source.setText(NO_RESULT_TEXT)
         self._update_state()
 
     def show_estimate(self, metrics: dict[str, float] | None, currency: str) -> None:
@@ -158,6 +181,7 @@ class Dashboard(QWidget):
     def set_scenario(self, scenario: Scenario) -> None:
         """The scenario being edited now: results of another version are marked stale."""
         self.current_sha = scenario.sha256()
+        self.currency = scenario.currency
         self._update_state()
 
     # -- state --------------------------------------------------------------------------------
@@ -173,7 +197,7 @@ class Dashboard(QWidget):
         self.cards.set_stale(self.cards_stale())
         parts = []
         if self.card_result is not None and self.card_result is not self.result:
-            parts.append(describe(self.card_result, "Cards from a live run"))
+            parts.append(describe(self.card_result, "Cards from a live run", self.card_planned))
         if self.result is not None:
             parts.append(describe(self.result, "Full run"))
         if parts:

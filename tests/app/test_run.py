@@ -151,13 +151,6 @@ def test_a_settled_edit_refreshes_the_cards_with_a_live_run(qtbot, window, make_
     assert controller.dashboard.cards.cards["won"].value.text() != "—"
 
 
-def test_live_turns_itself_off_when_a_quick_run_is_too_slow(qtbot, window, make_controller):
-    controller = make_controller(live=True, live_limit_s=0.001)
-    qtbot.waitUntil(lambda: not window.is_live(), timeout=WAIT_MS)
-    assert "Live Monte Carlo turned off" in window.statusBar().currentMessage()
-    assert controller.live is None
-
-
 def test_export_writes_json_and_csv(qtbot, window, make_controller, tmp_path, monkeypatch):
     controller = make_controller()
     run_to_end(qtbot, controller)

@@ -92,6 +92,12 @@ class ChartWidget(QWidget):
         self.result, self.scenario = result, scenario
         self.redraw()
 
+    def clear(self) -> None:
+        """Show nothing (another file was opened: this chart's numbers were not its)."""
+        self.result = self.scenario = None
+        self.figure.clear()
+        self.canvas.draw_idle()
+
     def redraw(self) -> None:
         """Draw the last result again (with the current choices, at the current size)."""
         if self.result is None:
