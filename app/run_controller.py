@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar
 
 import sim.runner as runner
 from app import dialogs
+from app.compare import ComparePlan
 from app.main_window import MainWindow
 from app.results.dashboard import Dashboard
 from app.workers import Inbox, Job, LiveJob, PreviewJob, RunJob, estimator, warm_up
@@ -111,6 +112,7 @@ class RunController(QObject):
         self.workspace.events.run.connect(self._run_arrived)
         self.workspace.events.baseline.connect(self.show_deltas)
         self._scenario_changed(window.scenario)
+        self.compare = ComparePlan(window, self)  # the Compare & Plan page, menu and dialogs
 
     def _add_export_menu(self) -> None:
         bar = self.window.menuBar()
@@ -218,14 +220,14 @@ class RunController(QObject):
     def _scenario_changed(self, scenario: Scenario) -> None:
         """An edit: the live run of the version before is cancelled now (its numbers would not
         be this version's), a new one starts when the edits settle."""
-        self.dashboard.set_scenario(scenario)
-        self.workspace.set_scenario(self.workspace.document_id, scenario, self.window.document.path)
-        self.show_deltas()
-        self.request_preview(scenario)
         self._cancel_live()
         if self.window.is_live():
             self.live_idle.clear()
             self.settle.start()  # restarts: the run waits until edits settle
+        self.dashboard.set_scenario(scenario)
+        self.workspace.set_scenario(self.workspace.document_id, scenario, self.window.document.path)
+        self.show_deltas()
+        self.request_preview(scenario)
 
     def _file_loaded(self) -> None:
         """Another file (or a new one) is open: none of the last one's numbers stay on view."""
@@ -341,6 +343,7 @@ class RunController(QObject):
     def shutdown(self, wait_s: float = 5.0) -> None:
         """Cancel every job and wait for their threads (window closing, test teardown)."""
         self.settle.stop()
+        self.compare.shutdown(wait_s)
         self.inbox.timer.stop()
         for job in self._jobs:
             if isinstance(job, RunJob | LiveJob):

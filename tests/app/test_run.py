@@ -188,11 +188,14 @@ def test_time_left_reads_naturally():
     assert time_left(60.0, 1, 10) == "about 9 min left"
 
 
-def test_the_results_widget_is_the_dashboard(window, make_controller):
+def test_the_results_area_opens_on_the_dashboard_beside_compare_and_plan(window, make_controller):
     controller = make_controller()
-    assert window.results_area.widget is controller.dashboard
+    pages = window.results_area.widget
+    assert pages.widget(0) is controller.dashboard and pages.currentIndex() == 0
+    assert pages.widget(1) is controller.compare.page
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus.index("E&xport") == menus.index("&Help") - 1
+    assert menus.index("&Compare") == menus.index("E&xport") - 1
 
 
 def test_screenshot_capture_writes_a_png(qtbot, window, make_controller, tmp_path: Path):

@@ -1,0 +1,128 @@
+"""The Compare & Plan table: a column per scenario (the baseline first), a row per KPI; each cell
+of a compared scenario holds its mean, its paired difference to the baseline and the difference's
+95% interval, tinted green when better and red when worse (the interval excludes 0). The header
+says how many replications each column has so far; its context menu edits, saves or removes a
+compared scenario."""
+
+from __future__ import annotations
+
+import textwrap
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QMenu, QTableWidget, QTableWidgetItem, QWidget
+
+from sim.metrics import METRICS
+from sim.plan.compare import KpiComparison
+from sim.plan.words import amount, interval
+from sim.workspace import DELTA_KPIS, Deltas, Member, Run, Workspace
+
+TINTS = {"better": "#e6f4ea", "worse": "#fce8e6"}
+HEADER_WIDTH = 26  # characters of a scenario's name on one line of its column header
+DASH = "—"
+
+
+def column_status(workspace: Workspace, member: Member) -> str:
+    """'12 of 20 replications', 'same as the baseline', 'not run yet'."""
+    if member.kind == "document" and workspace.same_as_baseline(member.id):
+        return "same as the baseline"
+    run = workspace.run(member.id)
+    if run is None or run.count == 0:
+        if member.kind == "document":
+            return "not run yet (Live or Run)"
+        return "waiting to run"
+    if run.count < run.planned:
+        return f"{run.count} of {run.planned} replications"
+    return f"{run.count} replications"
+
+
+def cell_text(comparison: KpiComparison, currency: str) -> str:
+    """'USD 62.53M' over '+4.10M (+2.30M to +5.90M)': the mean, then the paired difference
+    and its 95% interval (the currency is the mean's)."""
+    unit = METRICS[comparison.kpi].unit
+    d = comparison.diff
+    mean = amount(comparison.mean, unit, currency)
+    if d.identical:
+        return f"{mean}\nsame as the baseline"
+    diff = amount(d.mean, unit, currency, signed=True).replace(f"{currency} ", "")
+    return f"{mean}\n{diff} ({interval(d.ci_low, d.ci_high, unit, currency)})"
+
+
+def header_text(name: str, status: str) -> str:
+    """A column's name wrapped to the column, with its replication count under it."""
+    return "\n".join([*textwrap.wrap(name, HEADER_WIDTH, break_on_hyphens=False), status])
+
+
+class DeltaTable(QTableWidget):
+    """The workspace's members side by side; `refresh(workspace)` redraws every cell."""
+
+    edit_requested = Signal(int)
+    save_requested = Signal(int)
+    remove_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(len(DELTA_KPIS), 0, parent)
+        self.setObjectName("compareTable")
+        self.setVerticalHeaderLabels([METRICS[k].label for k in DELTA_KPIS])
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setWordWrap(True)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.members: list[Member] = []
+
+    def refresh(self, workspace: Workspace) -> None:
+        base = workspace.baseline
+        self.members = [] if base is None else [base, workspace.document, *workspace.compared()]
+        self.setColumnCount(len(self.members))
+        currency = base.scenario.currency if base else ""
+        for column, member in enumerate(self.members):
+            header = QTableWidgetItem(header_text(member.name, column_status(workspace, member)))
+            header.setToolTip(self._origin(member))
+            self.setHorizontalHeaderItem(column, header)
+            deltas = workspace.deltas(member.id)
+            run = workspace.run(member.id)
+            for row, kpi in enumerate(DELTA_KPIS):
+                self.setItem(row, column, self._cell(member, kpi, run, deltas, currency))
+
+    def _cell(
+        self, member: Member, kpi: str, run: Run | None, deltas: Deltas | None, currency: str
+    ) -> QTableWidgetItem:
+        unit = METRICS[kpi].unit
+        comparison = deltas.metrics.get(kpi) if deltas else None
+        if member.kind == "baseline":
+            text = amount(run.mean(kpi), unit, currency) if run and run.count else DASH
+            item = QTableWidgetItem(text)
+        elif comparison is not None:
+            item = QTableWidgetItem(cell_text(comparison, currency))
+            item.setToolTip(comparison.verdict)
+            tint = TINTS.get(comparison.outcome)
+            if tint:
+                item.setBackground(QBrush(QColor(tint)))
+        else:
+            mean = amount(run.mean(kpi), unit, currency) if run and run.count else DASH
+            item = QTableWidgetItem(
+                f"{mean}\n{deltas.reason}" if deltas and deltas.reason else mean
+            )
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        return item
+
+    @staticmethod
+    def _origin(member: Member) -> str:
+        where = f" ({member.file})" if member.file else ""
+        return f"{member.origin or member.kind}{where}. Right-click for what you can do with it."
+
+    def _header_menu(self, at: QPoint) -> None:
+        column = self.horizontalHeader().logicalIndexAt(at)
+        if not 0 <= column < len(self.members):
+            return
+        member = self.members[column]
+        if member.kind in ("document", "baseline"):
+            return
+        menu = QMenu(self)
+        menu.addAction("Edit…", lambda: self.edit_requested.emit(member.id))
+        menu.addAction("Save as…", lambda: self.save_requested.emit(member.id))
+        menu.addAction("Remove from the comparison", lambda: self.remove_requested.emit(member.id))
+        menu.exec(self.horizontalHeader().mapToGlobal(at))
