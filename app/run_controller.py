@@ -312,7 +312,9 @@ class RunController(QObject):
 
     def show_deltas(self) -> None:
         """Each card's paired difference to the baseline, over the replications both have."""
-        self.dashboard.show_deltas(self.workspace.deltas(self.workspace.document_id))
+        base = self.workspace.baseline
+        deltas = self.workspace.deltas(self.workspace.document_id)
+        self.dashboard.show_deltas(deltas, base.name if base else "")
 
     # -- instant estimate ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QTabWidget, QToolButton
 
@@ -55,17 +55,7 @@ class ComparePlan(QObject):
         self.dialogs: list[PlanDialog] = []
         self.actions_: dict[str, QAction] = {}
         self._build_actions()
-        self.page = ComparePage(
-            [
-                self.actions_["pin"],
-                self.compare_button(),
-                self.actions_["brand_zero"],
-                None,
-                self.actions_["sweep"],
-                self.actions_["sensitivity"],
-                self.actions_["goal_seek"],
-            ]
-        )
+        self.page = ComparePage()
         self.pages = QTabWidget()
         self.pages.setObjectName("resultPages")
         self.pages.setDocumentMode(True)
@@ -111,9 +101,10 @@ class ComparePlan(QObject):
             "Compare with the same plan spending nothing on brand: awareness, CPL, organic "
             "demand, cumulative revenue and CAC with and without, and the payback week"
         )
-        self._action("sweep", "S&weep a dial…", lambda: self.open_dialog(SweepDialog))
+        self._action("sweep", "S&weep…", lambda: self.open_dialog(SweepDialog))
         self._action("sensitivity", "&Sensitivity…", lambda: self.open_dialog(SensitivityDialog))
         self._action("goal_seek", "&Goal seek…", lambda: self.open_dialog(GoalSeekDialog))
+        self.actions_["sweep"].setToolTip("Sweep one dial: the revenue curve with its bands")
         self._action("show", "Show Compare && &Plan", self.show_page, "Ctrl+Shift+P")
         self.compare_menu = QMenu("Compare &with", self.window)
         self.compare_menu.setObjectName("compareWithMenu")
@@ -157,10 +148,15 @@ class ComparePlan(QObject):
 
     def _build_toolbar(self) -> None:
         toolbar = self.window.addToolBar("Compare")
-        toolbar.setObjectName("compareWindowToolbar")
+        toolbar.setObjectName("compareToolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.actions_["pin"])
         toolbar.addWidget(self.compare_button())
+        toolbar.addAction(self.actions_["brand_zero"])
+        toolbar.addSeparator()
+        for key in ("sweep", "sensitivity", "goal_seek"):
+            toolbar.addAction(self.actions_[key])
 
     # -- the baseline and the members ---------------------------------------------------------
 

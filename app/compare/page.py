@@ -8,11 +8,9 @@ The table follows every replication that arrives; the chart in view redraws at m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QShowEvent
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.compare.canvas import PlanCanvas
 from app.compare.table import DeltaTable
@@ -20,15 +18,22 @@ from sim.workspace import Workspace
 
 REDRAW_MS = 700
 CHART_TABS = (
-    ("cumulative_revenue", "Cumulative revenue", (520, 420)),
-    ("funnel_by_scenario", "Funnel", (520, 420)),
-    ("time_use", "Sales time", (520, 360)),
-    ("brand_effect", "Brand", (600, 760)),
+    ("cumulative_revenue", "Cumulative revenue", (560, 360)),
+    ("funnel_by_scenario", "Funnel", (560, 380)),
+    ("time_use", "Sales time", (560, 360)),
+    ("brand_effect", "Brand", (760, 500)),
 )
+TABLE_SHARE = 0.45  # at most this share of the page's height: the charts get the rest
 NO_BASELINE = (
     "No baseline yet. <b>Pin as baseline</b> (Ctrl+B) freezes this version of the scenario; "
     "then every card and this page show each KPI's paired difference to it as you edit, "
     "and <b>Compare with…</b> adds files and variants."
+)
+READING = (
+    "Each column: the scenario's mean, then its paired difference to the baseline and that "
+    "difference's 95% interval (replication i of every scenario runs on the same seed). Green: "
+    "better, red: worse (the interval excludes 0); no tint: no clear difference, or a KPI with "
+    "no better way (MQLs). Right-click a column's header to edit, save or remove it."
 )
 NO_BASELINE_CHART = "Pin a baseline (Ctrl+B) to compare scenarios against it."
 WAITING = "The charts appear when the baseline's first replications are in."
@@ -38,25 +43,14 @@ NO_BRAND = "Compare with brand spend at 0 to see what the brand spend buys."
 class ComparePage(QWidget):
     """`refresh(workspace)` after any change; the page never reaches into a run itself."""
 
-    def __init__(
-        self, actions: Sequence[QAction | QWidget | None], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("comparePage")
         self.baseline_label = QLabel(NO_BASELINE)
         self.baseline_label.setObjectName("baselineLabel")
         self.baseline_label.setWordWrap(True)
         self.baseline_label.setTextFormat(Qt.TextFormat.RichText)
-        toolbar = QToolBar()
-        toolbar.setObjectName("compareToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in actions:
-            if action is None:
-                toolbar.addSeparator()
-            elif isinstance(action, QWidget):
-                toolbar.addWidget(action)
-            else:
-                toolbar.addAction(action)
+        self.baseline_label.setToolTip(READING)
         self.table = DeltaTable()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("compareCharts")
@@ -80,9 +74,10 @@ class ComparePage(QWidget):
         layout.setContentsMargins(8, 6, 8, 4)
         layout.setSpacing(4)
         layout.addWidget(self.baseline_label)
-        layout.addWidget(toolbar)
         layout.addWidget(splitter, 1)
         self.workspace: Workspace | None = None
+        self._user_sized = False  # once the user drags the splitter, the page keeps their sizes
+        splitter.splitterMoved.connect(self._dragged)
         self._drawn: set[str] = set()  # charts that show the workspace as it is now
         self.redraw_timer = QTimer(self)
         self.redraw_timer.setSingleShot(True)
@@ -95,6 +90,7 @@ class ComparePage(QWidget):
         self.baseline_label.setText(baseline_text(workspace))
         self.table.refresh(workspace)
         self.table.setVisible(workspace.baseline is not None)
+        self._fit_table()
         self._drawn.clear()
         if not self.redraw_timer.isActive():
             self.redraw_timer.start()
@@ -109,7 +105,27 @@ class ComparePage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_table()
         self._draw_current()
+
+    def _dragged(self, _pos: int, _index: int) -> None:
+        self._user_sized = True
+
+    def set_table_height(self, pixels: int) -> None:
+        """As if the user dragged the divider: the table this tall, the charts the rest."""
+        self._user_sized = True
+        self.splitter.setSizes([pixels, max(self.splitter.height() - pixels, 1)])
+
+    def _fit_table(self) -> None:
+        """The table as tall as its rows (up to TABLE_SHARE of the page), the charts the rest,
+        until the user drags the splitter."""
+        if self._user_sized or not self.isVisible():
+            return
+        table = self.table
+        rows = table.verticalHeader().length() + table.horizontalHeader().height()
+        height = self.splitter.height()
+        wanted = min(rows + 2 * table.frameWidth() + 4, int(height * TABLE_SHARE))
+        self.splitter.setSizes([wanted, height - wanted])
 
     def _draw_current(self) -> None:
         """Draw the chart in view if it is out of date (never while the page is hidden)."""
@@ -142,8 +158,6 @@ def baseline_text(workspace: Workspace) -> str:
     run = workspace.run(base.id)
     done = run.count if run else 0
     return (
-        f"Everything here is against the baseline <b>{base.name}</b> (version {key.version}, "
-        f"seed {key.seed}, {done} of {workspace.planned} replications). Each other column: its "
-        "mean, its paired difference to the baseline and that difference's 95% interval, on "
-        "the same seeds; green better, red worse."
+        f"Against <b>{base.name}</b> · version {key.version} · seed {key.seed} · {done} of "
+        f"{workspace.planned} replications · green better, red worse"
     )

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import textwrap
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableWidget, QTableWidgetItem, QWidget
 
 from sim.metrics import METRICS
 from sim.plan.compare import KpiComparison
 from sim.plan.words import amount, interval
-from sim.workspace import DELTA_KPIS, Deltas, Member, Run, Workspace
+from sim.workspace import Deltas, Member, Run, Workspace
 
+TABLE_KPIS = ("revenue", "won", "sql", "mql", "cac", "spend")  # the cards show the shares too
 TINTS = {"better": "#e6f4ea", "worse": "#fce8e6"}
 HEADER_WIDTH = 26  # characters of a scenario's name on one line of its column header
+ROW_LABEL_WIDTH = 18  # characters of a KPI's name on one line of its row header
 DASH = "—"
 
 
@@ -43,7 +45,7 @@ def cell_text(comparison: KpiComparison, currency: str) -> str:
     d = comparison.diff
     mean = amount(comparison.mean, unit, currency)
     if d.identical:
-        return f"{mean}\nsame as the baseline"
+        return f"{mean}\nidentical"
     diff = amount(d.mean, unit, currency, signed=True).replace(f"{currency} ", "")
     return f"{mean}\n{diff} ({interval(d.ci_low, d.ci_high, unit, currency)})"
 
@@ -61,17 +63,24 @@ class DeltaTable(QTableWidget):
     remove_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(len(DELTA_KPIS), 0, parent)
+        super().__init__(len(TABLE_KPIS), 0, parent)
         self.setObjectName("compareTable")
-        self.setVerticalHeaderLabels([METRICS[k].label for k in DELTA_KPIS])
+        self.setVerticalHeaderLabels(
+            ["\n".join(textwrap.wrap(METRICS[k].label, ROW_LABEL_WIDTH)) for k in TABLE_KPIS]
+        )
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self.members: list[Member] = []
+        self._remeasure = QTimer(self)  # after a resize, once the columns have their widths
+        self._remeasure.setSingleShot(True)
+        self._remeasure.setInterval(0)
+        self._remeasure.timeout.connect(self.resizeRowsToContents)
 
     def refresh(self, workspace: Workspace) -> None:
         base = workspace.baseline
@@ -84,8 +93,9 @@ class DeltaTable(QTableWidget):
             self.setHorizontalHeaderItem(column, header)
             deltas = workspace.deltas(member.id)
             run = workspace.run(member.id)
-            for row, kpi in enumerate(DELTA_KPIS):
+            for row, kpi in enumerate(TABLE_KPIS):
                 self.setItem(row, column, self._cell(member, kpi, run, deltas, currency))
+        self.resizeRowsToContents()
 
     def _cell(
         self, member: Member, kpi: str, run: Run | None, deltas: Deltas | None, currency: str
@@ -108,6 +118,11 @@ class DeltaTable(QTableWidget):
             )
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         return item
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Wrapped cells need their rows re-measured when the columns change width."""
+        super().resizeEvent(event)
+        self._remeasure.start()
 
     @staticmethod
     def _origin(member: Member) -> str:

@@ -49,7 +49,7 @@ def delta_text(comparison: KpiComparison, currency: str) -> str:
     """'+USD 4.10M, +2.30M to +5.90M': the paired difference and its 95% interval."""
     d, unit = comparison.diff, METRICS[comparison.kpi].unit
     if d.identical:
-        return "same as the baseline"
+        return "identical"
     mean = amount(d.mean, unit, currency, signed=True)
     return f"{mean}, {interval(d.ci_low, d.ci_high, unit, currency)}"
 

@@ -55,8 +55,10 @@ class Dashboard(QWidget):
         self.card_planned = 0  # replications the cards' run will have (more while it streams)
         self.current_sha = ""
         self.currency = ""  # the scenario being edited: its deltas are in its currency
+        self.delta_note = ""  # which baseline the cards' deltas are against
         self.source = QLabel(NO_RESULT_TEXT)
         self.source.setObjectName("resultSource")
+        self.source.setWordWrap(True)  # never wider than the results side
         self.source.setStyleSheet("color: palette(dark);")
         self.stale = QLabel(STALE_TEXT)
         self.stale.setObjectName("staleBanner")
@@ -158,12 +160,13 @@ class Dashboard(QWidget):
         self.cards.show_result(result, self.card_planned)
         self._update_state()
 
-    def show_deltas(self, deltas: Deltas | None) -> None:
-        """Each card's paired difference to the pinned baseline (None: none pinned)."""
-        currency = self.card_result.currency if self.card_result else ""
-        self.cards.show_deltas(
-            deltas, currency or (self.scenario.currency if self.scenario else "")
-        )
+    def show_deltas(self, deltas: Deltas | None, baseline: str = "") -> None:
+        """Each card's paired difference to the pinned baseline `baseline` (None: none)."""
+        self.cards.show_deltas(deltas, self.currency)
+        self.delta_note = ""
+        if deltas is not None and deltas.metrics:
+            self.delta_note = f"vs baseline {baseline}: {deltas.paired} paired replications"
+        self._update_state()
 
     def clear(self) -> None:
         """Show no results (another file was opened: the numbers on view were not its)."""
@@ -200,6 +203,8 @@ class Dashboard(QWidget):
             parts.append(describe(self.card_result, "Cards from a live run", self.card_planned))
         if self.result is not None:
             parts.append(describe(self.result, "Full run"))
+        if parts and self.delta_note:
+            parts.append(self.delta_note)
         if parts:
             self.source.setText("  ·  ".join(parts))
         for action in self.export_menu.actions():

@@ -17,7 +17,6 @@ from sim.charts.axes import (
     axis_labels,
     figure_key,
     footnote,
-    legend_above,
     number_axis,
     panel_title,
     percent_axis,
@@ -122,5 +121,8 @@ def draw_time_use(fig: Figure, result: Any) -> None:
     style_axes(ax)
     ax.grid(axis="y", visible=False)
     axis_labels(ax, x="SDR hours a week (mean over the measured weeks)", y="Scenario")
-    legend_above(ax, header="SDR time by activity", bold_header=True)
+    panel_title(ax, "SDR time by activity")
+    # under the plot, as wide as the figure: long scenario names leave the plot narrow
+    handles, _labels = ax.get_legend_handles_labels()
+    figure_key(fig, *handles)
     footnote(ax, "Junk MQLs take hours from prospecting. AE backlog: SQLs waiting at week end.")

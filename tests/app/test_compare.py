@@ -76,7 +76,7 @@ def test_pinned_baseline_deltas_stream_onto_the_cards_and_equal_plan_compare(
     live_run(qtbot, controller)
     base_scenario = window.scenario
     controller.compare.actions_["pin"].trigger()
-    assert card_delta(controller, "revenue") == "vs baseline same as the baseline"
+    assert card_delta(controller, "revenue") == "vs baseline identical"
     paired: list[int] = []
     texts: list[str] = []
 
