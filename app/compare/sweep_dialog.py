@@ -14,6 +14,7 @@ from app.compare.kpi_boxes import KpiChecks
 from app.compare.plan_dialog import PlanDialog
 from sim.cli_plan import format_sweep
 from sim.errors import ScenarioError
+from sim.metrics import METRICS
 from sim.plan import sweep
 from sim.plan.dials import dial
 from sim.plan.sweep import DEFAULT_KPIS
@@ -91,8 +92,10 @@ class SweepDialog(PlanDialog):
         return format_sweep(result)
 
     def finished_text(self, result: Any) -> str:
-        best = ", ".join(
-            f"{k}: best at {v:g}" if v is not None else f"{k}: cannot tell"
+        best = "; ".join(
+            f"{METRICS[k].label}: best at {v:g}"
+            if v is not None
+            else f"{METRICS[k].label}: the data cannot tell the best"
             for k, v in result.best.items()
         )
         return f"Done: {len(result.points)} points x {result.replications} replications. {best}."

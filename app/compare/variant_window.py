@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app.document import ScenarioDocument
 from app.editor.scenario_editor import ScenarioEditor
@@ -22,7 +22,18 @@ class VariantWindow(QMainWindow):
         self.setObjectName("variantWindow")
         self.document = document
         self.editor = ScenarioEditor(document)
-        self.setCentralWidget(self.editor)
+        note = QLabel(
+            "A scenario compared with the baseline: every edit here runs it again on the "
+            "baseline's seeds, and its column on the Compare & Plan page follows."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(dark); padding: 4px;")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(note)
+        layout.addWidget(self.editor, 1)
+        self.setCentralWidget(page)
         toolbar = self.addToolBar("Variant")
         toolbar.setMovable(False)
         stack = document.undo_stack
