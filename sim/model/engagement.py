@@ -173,7 +173,10 @@ def _segment_touches(
     uniform, its group and k; and the count per group.
     """
     n_groups = len(expected)
-    chunks: list[tuple[np.ndarray, ...]] = []
+    # an empty round first: with no engagement at all (no self engagement, no nurture) no group
+    # is active and the loop never runs
+    no_touch = np.zeros(0, np.int64)
+    chunks: list[tuple[np.ndarray, ...]] = [(no_touch, no_touch, np.zeros(0), np.zeros(0))]
     count = np.zeros(n_groups, np.int64)
     active = np.nonzero(expected > 0)[0]
     total = np.zeros(len(active))
