@@ -97,6 +97,18 @@ def paired(
     return mean_se(diffs)
 
 
+def paired_metrics(
+    a: Scenario, b: Scenario, metrics: Sequence[str], n: int = 6, seed: int = 11
+) -> dict[str, tuple[float, float]]:
+    """`paired` for several metrics from the same replications: metric -> (mean, SE)."""
+    diffs: dict[str, list[float]] = {m: [] for m in metrics}
+    for i in range(n):
+        ra, rb = (simulate(s, replication_seed(seed, i)) for s in (a, b))
+        for m in metrics:
+            diffs[m].append(window_metric(b, rb, m) - window_metric(a, ra, m))
+    return {m: mean_se(d) for m, d in diffs.items()}
+
+
 def assert_lower(a: Scenario, b: Scenario, measure: str | Callable, n: int = 6) -> float:
     """b's measure is lower than a's by more than Z standard errors of the paired difference."""
     mean, se = paired(a, b, measure, n)
