@@ -2,7 +2,9 @@
 channel (or "brand") spends the new weekly budget; a later entry for the same channel replaces
 an earlier one from its own date; an entry dated the same day as another wins if listed later.
 
-The scenario starts on Monday 2026-01-05, so 2026-10-05 opens week 39 (273 days later).
+The scenario starts on Monday 2026-01-05, so 2026-10-05 opens week 39 (273 days later). Would
+fail with entries applied in the order listed instead of by date, or from the week after the
+one containing the date (both tried).
 """
 
 from __future__ import annotations

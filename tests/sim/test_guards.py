@@ -1,7 +1,9 @@
 """Guards before a run and bounds on what a run reports: a scenario the model would have to bend
 is refused with the fields named (by the size guard, by `funnel-lab validate` and by a run
 alike), never met with an allocation error or a hang; an interval never leaves the range its
-metric can take.
+metric can take. Without the size guard, the free-leads scenario's run would try to draw about
+1.3 billion leads per replication (the guard's own estimate); without the bounds, the rare
+rate's interval starts below 0 (shown in the test).
 """
 
 from __future__ import annotations

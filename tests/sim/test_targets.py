@@ -1,6 +1,7 @@
 """A target's probability is the share of replications that meet it (DOMAIN.md mechanism 12), over
 the target's own period: checked against the per-replication values themselves, which a check
-that the probability lies in [0, 1] never could.
+that the probability lies in [0, 1] never could. Would fail with the probability read over the
+measured window instead of the target's period, or with the direction ignored.
 """
 
 from __future__ import annotations

@@ -53,7 +53,8 @@ def test_each_matching_rep_s_trust_settles_at_the_share_of_good_mqls_they_see() 
 
 
 def test_team_talk_pulls_each_rep_toward_the_team_s_share() -> None:
-    """Weekly, each rep moves team_influence of the way toward the share the team found good."""
+    """Weekly, each rep moves team_influence of the way toward the share the team found good.
+    Would fail without the weekly exchange (both reps stay at 0.2)."""
     team = matching_team(2, initial_mean=0.2, learning_rate=0.0, team_influence=0.25)
     for _ in range(30):
         team.experience(0, good=True)
@@ -64,7 +65,8 @@ def test_team_talk_pulls_each_rep_toward_the_team_s_share() -> None:
 
 
 def test_slack_makes_a_doubting_rep_follow_up_some_doubted_mqls() -> None:
-    """Follow-up = trust + (1 - trust) x slack_weight x slack; slack is last week's spare share."""
+    """Follow-up = trust + (1 - trust) x slack_weight x slack; slack is last week's spare share.
+    Would fail with slack ignored (both reps at 0.3)."""
     team = matching_team(
         2, initial_mean=0.3, learning_rate=0.0, team_influence=0.0, slack_weight=0.5
     )
