@@ -253,7 +253,7 @@ def test_save_chart_writes_the_format_its_name_asks_for(
     else:
         root = ET.fromstring(content)
         assert root.tag.endswith("svg")
-        assert b"Funnel" in content
+        assert b"Marketing funnel" in content
 
 
 def test_save_chart_takes_a_drawing_function_and_the_scenario(
