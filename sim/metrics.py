@@ -135,6 +135,23 @@ Totals = Mapping[str, Any]
 Direction = Literal["higher", "lower", "neutral"]
 
 
+def format_value(value: float, unit: str, currency: str) -> str:
+    """A metric's value as a planner reads it, by its unit: shares as %, money with the currency,
+    counts rounded. The table, the cards and the charts all write numbers with it."""
+    if not math.isfinite(value):
+        return "n/a"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit.startswith("currency"):
+        suffix = unit.removeprefix("currency")
+        if abs(value) >= 1e6:
+            return f"{currency} {value / 1e6:,.2f}M{suffix}"
+        return f"{currency} {value:,.0f}{suffix}"
+    if unit in ("hours", "days", "0..1"):
+        return f"{value:,.2f}" + ("" if unit == "0..1" else f" {unit[0]}")
+    return f"{value:,.0f}"
+
+
 def ratio(num: Any, den: Any) -> Any:
     """num / den, NaN where the denominator is zero (no such events in the period). Works on
     numbers and on weekly arrays alike."""

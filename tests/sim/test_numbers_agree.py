@@ -18,9 +18,9 @@ from matplotlib.text import Text
 from sim import overrides
 from sim.charts import data, draw_chart, new_figure
 from sim.charts.axes import count, percent
-from sim.cli_run import format_summary, format_value
+from sim.cli_run import format_summary
 from sim.files import read_scenario
-from sim.metrics import FUNNEL, METRICS
+from sim.metrics import FUNNEL, METRICS, format_value
 from sim.results import RunResult
 from sim.runner import InlineExecutor, run
 from sim.scenario import Scenario
