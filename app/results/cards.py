@@ -28,7 +28,7 @@ CARD_METRICS = (
     "marketing_sourced_pipeline_share",
 )
 MAX_COLUMNS = 4
-CARD_MIN_WIDTH = 200  # px: room for "USD 57.49M – 60.45M" without clipping
+CARD_MIN_WIDTH = 155  # px: room for "USD 3,340 – 3,439/deal" without clipping
 DASH = "—"
 
 

@@ -172,8 +172,16 @@ def style_axes(ax: Axes) -> None:
 
 
 def title(fig: Figure, text: str) -> None:
-    """The chart's title, top left of the figure."""
-    fig.suptitle(text, x=0.01, ha="left", fontsize=TITLE_PT, fontweight="bold")
+    """The chart's title, top left of the figure, on two lines if the figure is too narrow for
+    one (a long KPI name in it is never cut off)."""
+    width = 0.97 * figure_width_pt(fig)
+    fig.suptitle(
+        wrap(text, width, TITLE_PT, bold=True),
+        x=0.01,
+        ha="left",
+        fontsize=TITLE_PT,
+        fontweight="bold",
+    )
 
 
 def axis_labels(ax: Axes, x: str | None = None, y: str | None = None) -> None:
