@@ -112,9 +112,9 @@ def format_summary(result: RunResult) -> str:
             f"{label:<{width}}{format_value(s.mean, unit, result.currency):>18}   {interval:>38}"
         )
     lines += [
-        "(stages count the leads created in the window, each once at its furthest stage: MQLs and",
-        " SALs are marketing leads, SQLs to won deals every source; revenue and pipeline are what",
-        " closed or opened in the window; a rate is the ratio of the replications' average counts)",
+        "(MQLs and SALs: marketing leads created in the window, each once at its furthest stage;",
+        " SQLs, opportunities, won deals, revenue and pipeline: what happened in the window, every",
+        " source; a rate follows the window's marketing leads: the ratio of the average counts)",
     ]
     if result.targets:
         lines += ["", "targets (probability the plan meets each):"]

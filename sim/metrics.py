@@ -210,7 +210,7 @@ _SOURCE_LABEL = {"marketing": "marketing-sourced", "sales": "sales-sourced", "pa
 
 
 def _per_source(base: str, label: str, unit: str) -> list[Metric]:
-    """A period flow split by source: revenue and pipeline."""
+    """A period flow split by source."""
     return [
         _count(
             f"{base}_{src}",
@@ -225,7 +225,10 @@ def _per_source(base: str, label: str, unit: str) -> list[Metric]:
 
 # The funnel's stages as the brief counts them: the leads created in the period, each once, at
 # the furthest stage it reached by the end of the run. Marketing leads make the waterfall; sales
-# prospecting and partners add SQLs, opportunities and wins of their own.
+# prospecting and partners add SQLs, opportunities and wins of their own. `sql`, `opportunities`
+# and `won` stay what the company counts in the period (every SQL made, deal opened, deal won in
+# it, whenever its lead started): the won-deal card must match the revenue beside it; the funnel's
+# stages are `funnel_sql`, `funnel_opportunities` and `funnel_won`.
 _COHORT = {"sql": "sql", "opportunities": "opportunity", "won": "won"}
 
 
@@ -238,8 +241,8 @@ def _stage_count(base: str, label: str, unit: str, what: str) -> list[Metric]:
     """A funnel stage of every source (the sum of its parts) and of each source alone."""
     parts = [_cohort_series(base, src) for src in _SOURCES]
     every = Metric(
-        base,
-        label,
+        f"funnel_{base}",
+        f"{label} (leads of the period)",
         unit,
         f"Leads created in the period that {what} by the end of the run, every source "
         "(marketing, sales, partner), each lead once.",
@@ -249,8 +252,8 @@ def _stage_count(base: str, label: str, unit: str, what: str) -> list[Metric]:
     )
     return [every] + [
         Metric(
-            f"{base}_{src}",
-            f"{label}, {_SOURCE_LABEL[src]}",
+            f"funnel_{base}_{src}",
+            f"{label} (leads of the period), {_SOURCE_LABEL[src]}",
             unit,
             f"{_SOURCE_LEADS[src]} created in the period that {what}, each lead once.",
             _total(part),
@@ -316,6 +319,8 @@ _METRICS = [
         "Acceptances by sales in the period, every inbound lead, re-MQLs included.",
         "higher",
     ),
+    _count("sql", "SQLs", "SQLs", "SQLs made in the period, every source.", "higher"),
+    *_per_source("sql", "SQLs", "SQLs"),
     *_stage_count("sql", "SQLs", "SQLs", "reached SQL (BANT)"),
     _count(
         "sql_cold",
@@ -324,7 +329,19 @@ _METRICS = [
         "SQLs lost because they waited too long for an AE.",
         "lower",
     ),
+    _count(
+        "opportunities",
+        "Opportunities",
+        "opps",
+        "SQLs an AE took up in the period, every source.",
+        "higher",
+    ),
+    *_per_source("opportunities", "Opportunities", "opps"),
     *_stage_count("opportunities", "Opportunities", "opps", "an AE took up as an SQL"),
+    _count(
+        "won", "Won deals", "deals", "Deals won (closed) in the period, every source.", "higher"
+    ),
+    *_per_source("won", "Won deals", "deals"),
     *_stage_count("won", "Won deals", "deals", "were won"),
     _count(
         "revenue",
@@ -374,7 +391,7 @@ _METRICS = [
         "cost_per_sql",
         "Cost per SQL",
         "currency/SQL",
-        "Marketing spend in the period per SQL (leads of the period, every source).",
+        "Marketing spend in the period per SQL made in it (every source).",
         lambda t: ratio(_spend(t), t["sql"]),
         "lower",
         COUNT,
@@ -687,9 +704,9 @@ FUNNEL = (
     ("mql", "rate_inquiry_to_mql"),
     ("mql_handed", "rate_mql_to_handed"),
     ("sal", "rate_mql_to_sal"),
-    ("sql", "rate_sal_to_sql"),
-    ("opportunities", "rate_sql_to_opportunity"),
-    ("won", "rate_opportunity_to_won"),
+    ("funnel_sql", "rate_sal_to_sql"),
+    ("funnel_opportunities", "rate_sql_to_opportunity"),
+    ("funnel_won", "rate_opportunity_to_won"),
 )
 SOURCES = _SOURCES
 

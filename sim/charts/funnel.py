@@ -47,7 +47,12 @@ SOURCE_NAMES = {
     "sales": "Sales-sourced",
     "partner": "Partner",
 }
-STAGE_LABELS = {"mql_handed": "Handed to sales"}
+STAGE_LABELS = {
+    "mql_handed": "Handed to sales",
+    "funnel_sql": "SQLs",
+    "funnel_opportunities": "Opportunities",
+    "funnel_won": "Won deals",
+}
 BAR_HEIGHT = 0.6
 RATE_COLOUR = "#263238"
 RATE_GAP_PT = 10.0  # between the plot's right edge and the arrows
@@ -96,9 +101,10 @@ def draw_funnel(fig: Figure, result: RunResult) -> None:
     _rate_arrows(ax, result, rates, bars, two_lines=_rows_have_room(fig, len(stages)))
     footnote(
         ax,
-        "Each lead counted once, at the furthest stage it reached by the end: the cards' MQLs, "
-        "SQLs and won deals. An arrow is the share of one bar's marketing leads that reached "
-        f"the next. {rate_text(result, 'rate_sql_to_won')}, "
+        "Each lead counted once, at the furthest stage it reached by the end (as the MQL and "
+        "SAL cards count); the SQL and won-deal cards count what happened in the period, "
+        "whenever the lead started. An arrow is the share of one bar's marketing leads that "
+        f"reached the next. {rate_text(result, 'rate_sql_to_won')}, "
         f"{rate_text(result, 'rate_mql_to_won')}.",
     )
 
@@ -239,7 +245,7 @@ def _legend_text(result: RunResult, source: str) -> str:
     if source == "marketing":
         return f"{SOURCE_NAMES[source]} (the arrows)"
     added = " · ".join(
-        f"{count(data.metric(result, f'{stage}_{source}').mean)} {word}"
+        f"{count(data.metric(result, f'funnel_{stage}_{source}').mean)} {word}"
         for stage, word in (("sql", "SQLs"), ("won", "won"))
     )
     return f"{SOURCE_NAMES[source]}: {added}"

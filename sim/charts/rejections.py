@@ -71,7 +71,7 @@ def draw_rejections(fig: Figure, result: RunResult) -> None:
     bars = f"mean of {data.replications(result)} replications"
     _reasons_panel(mql_ax, mql_reasons, "#e45756", bars, "mql")
     axis_labels(mql_ax, x="MQLs (count, each lead once)", y="Reason")
-    not_sql = data.metric(result, "mql").mean - data.metric(result, "sql_marketing").mean
+    not_sql = data.metric(result, "mql").mean - data.metric(result, "funnel_sql_marketing").mean
     legend_above(
         mql_ax,
         whisker_handle(),
@@ -81,11 +81,11 @@ def draw_rejections(fig: Figure, result: RunResult) -> None:
     )
     _reasons_panel(deal_ax, deal_reasons, "#9d755d", bars, "sql")
     axis_labels(deal_ax, x="SQLs (count, every source, each lead once)", y="Reason")
-    not_won = data.metric(result, "sql").mean - data.metric(result, "won").mean
+    not_won = data.metric(result, "funnel_sql").mean - data.metric(result, "funnel_won").mean
     panel_title(
         deal_ax,
         f"SQLs not won: {count(not_won)} of the funnel's "
-        f"{count(data.metric(result, 'sql').mean)}: lost, gone cold or still open",
+        f"{count(data.metric(result, 'funnel_sql').mean)}: lost, gone cold or still open",
     )
     fig.align_ylabels([mql_ax, deal_ax])
     for ax, reasons, stage in ((mql_ax, mql_reasons, "mql"), (deal_ax, deal_reasons, "sql")):

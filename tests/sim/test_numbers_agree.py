@@ -76,11 +76,12 @@ def test_each_arrow_reads_the_ratio_of_the_two_bars_it_joins(which: str, request
 
 
 def test_the_funnel_bars_are_the_registry_stage_counts(result: RunResult):
-    """The same numbers the cards, the table and the JSON show, and they nest as stages do."""
+    """The same numbers the registry gives the table and the JSON (MQLs and SALs are the cards'
+    too), and they nest as stages do."""
     stages = {s.metric: s for s in data.funnel(result)}
-    for name in ("mql", "sal", "sql", "opportunities", "won"):
+    for name in ("mql", "sal", "funnel_sql", "funnel_opportunities", "funnel_won"):
         assert stages[name].total == result.summary[name]
-    for name in ("sql", "opportunities", "won"):
+    for name in ("funnel_sql", "funnel_opportunities", "funnel_won"):
         parts = sum(stages[name].parts[src].mean for src in ("marketing", "sales", "partner"))
         assert parts == pytest.approx(result.summary[name].mean, rel=1e-12)
         assert stages[name].parts["sales"].mean > 0  # outbound adds its own SQLs and wins
@@ -89,7 +90,8 @@ def test_the_funnel_bars_are_the_registry_stage_counts(result: RunResult):
         chain = [row[name] for name in marketing]
         assert all(a >= b for a, b in itertools.pairwise(chain)), chain
         for src in ("marketing", "sales", "partner"):
-            assert row[f"won_{src}"] <= row[f"opportunities_{src}"] <= row[f"sql_{src}"]
+            stage = [row[f"funnel_{name}_{src}"] for name in ("won", "opportunities", "sql")]
+            assert stage[0] <= stage[1] <= stage[2]
     assert result.summary["sal"].mean < result.summary["mql"].mean
 
 
@@ -97,19 +99,19 @@ def test_rejections_add_up_to_the_gaps_between_the_funnels_bars(result: RunResul
     s = result.summary
     rejected = data.rejection_reasons(result)
     assert sum(v.mean for v in rejected.values()) == pytest.approx(
-        s["mql"].mean - s["sql_marketing"].mean, rel=1e-9
+        s["mql"].mean - s["funnel_sql_marketing"].mean, rel=1e-9
     )
     assert rejected["ignored"].mean > 0
     assert rejected["ignored"].p95 <= s["mql"].p5  # never more ignored MQLs than MQLs
     lost = data.loss_reasons(result)
     assert sum(v.mean for v in lost.values()) == pytest.approx(
-        s["sql"].mean - s["won"].mean, rel=1e-9
+        s["funnel_sql"].mean - s["funnel_won"].mean, rel=1e-9
     )
     # The panels' headings carry those very totals.
     texts = " ".join(drawn_texts("rejections", result)).replace("\n", " ")
-    assert f"{count(s['mql'].mean - s['sql_marketing'].mean)} of the funnel's" in texts
+    assert f"{count(s['mql'].mean - s['funnel_sql_marketing'].mean)} of the funnel's" in texts
     assert f"of the funnel's {count(s['mql'].mean)}" in texts
-    assert f"of the funnel's {count(s['sql'].mean)}" in texts
+    assert f"of the funnel's {count(s['funnel_sql'].mean)}" in texts
 
 
 def test_hand_offs_keep_their_own_name_where_re_mqls_count(result: RunResult):
@@ -153,7 +155,9 @@ def test_cpl_is_the_same_figure_in_the_json_csv_and_table(result: RunResult, tmp
 def test_the_notes_overall_rates_are_ratios_of_bars_too(result: RunResult):
     """SQL -> won and MQL -> won (the brief's figures) skip bars, and still divide two of them."""
     s = result.summary
-    assert s["rate_sql_to_won"].mean == s["won_marketing"].mean / s["sql_marketing"].mean
-    assert s["rate_mql_to_won"].mean == s["won_marketing"].mean / s["mql"].mean
+    assert (
+        s["rate_sql_to_won"].mean == s["funnel_won_marketing"].mean / s["funnel_sql_marketing"].mean
+    )
+    assert s["rate_mql_to_won"].mean == s["funnel_won_marketing"].mean / s["mql"].mean
     note = " ".join(drawn_texts("funnel", result)).replace("\n", " ")
     assert f"{percent(s['rate_mql_to_won'].mean, 1)} MQL → won" in note
