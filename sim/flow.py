@@ -460,8 +460,11 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
                             _acc(out, name + "_tmp", lv * _cum_before_end(h[g], W))
                         continue
                     _acc(out, name, _conv(lv, h[g], W))
-                if mk:
-                    _acc(out, "cohort_sql_tmp", lv * _cum_before_end(flows["sql"][g], W))
+                # Each lead once at its furthest stage; with no queue every SQL is taken up.
+                of = "" if mk else "_partner"
+                sqls = lv * _cum_before_end(flows["sql"][g], W)
+                _acc(out, f"cohort_sql{of}_tmp", sqls)
+                _acc(out, f"cohort_opportunity{of}_tmp", sqls)
                 _acc(out, "opportunities", _conv(lv, flows["sql"][g], W))
                 _acc(out, "lost", _conv(lv, closes[g], W))
                 _acc(out, "cycle_days", _conv(lv, cyc_days[g], W))
@@ -473,8 +476,8 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
                         flow = factor * _conv(lv, G, W)
                         cohort = factor * lv * _cum_before_end(G, W)
                     _acc(out, name, flow)
-                    if name == "won" and mk:
-                        _acc(out, "cohort_won_tmp", cohort)
+                    if name == "won":
+                        _acc(out, f"cohort_won{of}_tmp", cohort)
                     if name == "revenue":
                         src = int(plan.source[ch])
                         tag = {
@@ -715,6 +718,11 @@ def _outbound(s: Scenario, out: dict[str, np.ndarray], aw: np.ndarray, cycle: np
     rev_out = np.convolve(out_sql * rev_rate, close_dist)[:W]
     closes_out = np.convolve(out_sql, close_dist)[:W]
     out["sql"] = out["sql"] + out_sql
+    # Sales-sourced leads are SQLs when created: each reaches SQL (and, with no queue, an AE)
+    # in its week, and is won if its deal closes before the end.
+    out["cohort_sql_sales"] = out_sql.copy()
+    out["cohort_opportunity_sales"] = out_sql.copy()
+    out["cohort_won_sales"] = out_sql * won_rate * np.cumsum(close_dist)[W - 1 - np.arange(W)]
     out["opportunities"] = out["opportunities"] + out_sql
     out["pipeline"] = out["pipeline"] + out_sql * amount.mean()
     out["pipeline_sales"] = out_sql * amount.mean()

@@ -23,7 +23,18 @@ from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, DutySchedule, arrival_profi
 from sim.model import decisions, engagement, numbers
 from sim.model.arrivals import Cells, ChannelPlan, NewLeads, budget_calendar, draw_leads
 from sim.model.attribution import credit
-from sim.model.codes import ANONYMOUS, CREATION, JUNK_REASON, LOSS, REASON, Source, Stage, State
+from sim.model.codes import (
+    ANONYMOUS,
+    CREATION,
+    JUNK_REASON,
+    LOSS,
+    LOSS_REASONS,
+    REASON,
+    REASONS,
+    Source,
+    Stage,
+    State,
+)
 from sim.model.columns import Columns
 from sim.model.deals import AeDesk
 from sim.model.numbers import Lead, Visit, visit_base
@@ -36,6 +47,7 @@ from sim.model.trust import TeamTrust
 from sim.scenario import Scenario
 
 IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
+NO_VERDICT = -1  # a lead's last reason while none is given (never an MQL, or one awaiting it)
 LEARNING_REVIEW_WEEKS = 4  # marketing reviews rejection reasons monthly when learning is on
 NURTURE_CHANNEL = "Email nurture"
 SALES_CHANNEL = "Sales outbound"
@@ -116,6 +128,7 @@ class FunnelModel:
         self.reached: list[int] = []  # per lead: the furthest Stage
         self.left_at: list[float] = []  # per lead: when it left nurture for good
         self.state: list[int] = []  # per lead: its State now
+        self.last_reason: list[int] = []  # per lead: its last rejection reason (NO_VERDICT: none)
 
         b = s.brand
         _, brand_spend = budget_calendar(s)
@@ -179,6 +192,8 @@ class FunnelModel:
             speed_first_attempts=self.rec.speed_first_attempts,
             speed_sqls=self.rec.speed_sqls,
             channel_names=self.channel_names,
+            mql_outcomes=self._mql_outcomes(),
+            sql_outcomes=self._sql_outcomes(),
             events=next(self.env._eid),  # SimPy's event id counter: events scheduled so far
         )
 
@@ -284,6 +299,7 @@ class FunnelModel:
         self.reached += [Stage.LEAD] * n
         self.left_at += [math.inf] * n
         self.state += [State.NURTURE] * n
+        self.last_reason += [NO_VERDICT] * n
 
     def _schedule_due(self, week: int) -> None:
         now, timeout, arrive = self.env.now, self.env.timeout, self._mql
@@ -306,6 +322,7 @@ class FunnelModel:
         card = self.cards[lead]
         visit = self.visits[lead]
         self.visits[lead] = visit + 1
+        self.last_reason[lead] = NO_VERDICT  # this MQL awaits its own verdict
         if self.reached[lead] < Stage.MQL:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
@@ -401,6 +418,7 @@ class FunnelModel:
         """Disqualified for good (junk, poor fit): it leaves the funnel with its reason."""
         self.state[lead] = State.DISQUALIFIED
         self.left_at[lead] = at
+        self.last_reason[lead] = reason
         self.rec.reason(reason, at)
 
     def _recycle(self, visit: MqlVisit, at: float, reason: int) -> None:
@@ -409,6 +427,7 @@ class FunnelModel:
         self.rec.reason(reason, at)
         lead, card = visit.lead, visit.card
         self.state[lead] = State.NURTURE
+        self.last_reason[lead] = reason
         j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
         if j < card.touch_end:
             k = int(self.touches.rows["cross"][j])
@@ -623,10 +642,13 @@ class FunnelModel:
     # ---- end of run ------------------------------------------------------------------------
 
     def _record_cohorts(self) -> None:
+        """Each lead once, at the furthest stage it reached, by the week it was created: the
+        marketing funnel, and the SQLs, opportunities and wins of the other sources."""
         L, series = self.leads, self.rec.series
+        weeks = np.minimum(L["week"], self.weeks - 1)
+        reached = np.asarray(self.reached, np.int8)
         marketing = L["source"] == Source.MARKETING
-        week = np.minimum(L["week"][marketing], self.weeks - 1)
-        reached = np.asarray(self.reached, np.int8)[marketing]
+        week, reached_m = weeks[marketing], reached[marketing]
         for name, stage in (
             ("cohort_leads", Stage.LEAD),
             ("cohort_mql", Stage.MQL),
@@ -636,7 +658,45 @@ class FunnelModel:
             ("cohort_opportunity", Stage.OPPORTUNITY),
             ("cohort_won", Stage.WON),
         ):
-            series[name][:] = np.bincount(week[reached >= stage], minlength=self.weeks)
+            series[name][:] = np.bincount(week[reached_m >= stage], minlength=self.weeks)
+        for source in (Source.SALES, Source.PARTNER):
+            of_source = L["source"] == source
+            week, reached_s = weeks[of_source], reached[of_source]
+            for stage_name, stage in (
+                ("sql", Stage.SQL),
+                ("opportunity", Stage.OPPORTUNITY),
+                ("won", Stage.WON),
+            ):
+                name = f"cohort_{stage_name}_{SOURCE_NAMES[source]}"
+                series[name][:] = np.bincount(week[reached_s >= stage], minlength=self.weeks)
+
+    def _mql_outcomes(self) -> np.ndarray:
+        """Marketing MQLs that did not become SQLs, by creation week and last reason (the last
+        column: no verdict yet at the end), each lead once."""
+        L = self.leads
+        reached = np.asarray(self.reached, np.int8)
+        rejected = (L["source"] == Source.MARKETING) & (reached >= Stage.MQL)
+        rejected &= reached < Stage.SQL
+        reason = np.asarray(self.last_reason, np.int64)[rejected]
+        column = np.where(reason == NO_VERDICT, len(REASONS), reason)
+        table = np.zeros((self.weeks, len(REASONS) + 1))
+        np.add.at(table, (np.minimum(L["week"][rejected], self.weeks - 1), column), 1.0)
+        return table
+
+    def _sql_outcomes(self) -> np.ndarray:
+        """SQLs of every source that were not won, by creation week and loss reason (went cold
+        included; the last column: still waiting or open at the end), each lead once."""
+        L = self.leads
+        reached = np.asarray(self.reached, np.int8)
+        state = np.asarray(self.state, np.int8)
+        unwon = np.nonzero((reached >= Stage.SQL) & (state != State.WON))[0]
+        column = np.full(len(unwon), len(LOSS_REASONS))
+        column[state[unwon] == State.COLD] = LOSS["went_cold"]
+        lost = state[unwon] == State.LOST
+        column[lost] = [self.deals[lead].loss for lead in unwon[lost].tolist()]
+        table = np.zeros((self.weeks, len(LOSS_REASONS) + 1))
+        np.add.at(table, (np.minimum(L["week"][unwon], self.weeks - 1), column), 1.0)
+        return table
 
     def _record_nurture(self) -> None:
         """Engaged leads in nurture at each week's end, the touches sent them, and the cost; and

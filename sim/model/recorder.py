@@ -28,6 +28,8 @@ ATTRIBUTION_MODELS = (
 )
 SPEED_BINS = ("within 1 h", "1-24 h", "after 24 h")
 SPEED_EDGES = (1.0, 24.0)  # hours from the MQL moment to the first attempt
+# The last column of the per-lead outcome tables: no verdict yet when the simulation ends.
+PENDING = "pending"
 
 _PER_HOUR = 1.0 / HOURS_PER_WEEK
 
@@ -44,6 +46,12 @@ class ReplicationRecord:
     speed_first_attempts: np.ndarray  # SPEED_BINS: first attempts by wait
     speed_sqls: np.ndarray  # SPEED_BINS: of those, reached SQL from that visit
     channel_names: list[str]
+    # Per lead, by the week it was created (each lead once, as the funnel counts): marketing
+    # MQLs that did not become SQLs, by the last reason given (REASONS, then PENDING: still in
+    # review or with sales at the end); SQLs of every source that were not won (LOSS_REASONS,
+    # then PENDING: still waiting for an AE or open at the end).
+    mql_outcomes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    sql_outcomes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     inputs: dict[str, float] = field(default_factory=dict)  # uncertain inputs' drawn values
     events: int = 0  # SimPy events processed (for the benchmark)
 

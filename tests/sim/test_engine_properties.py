@@ -21,6 +21,7 @@ from sim.model.codes import (
     ANONYMOUS,
     CREATION,
     CREATION_DEMO,
+    LOSS,
     REASON,
     Source,
     Stage,
@@ -207,6 +208,25 @@ def test_engine_invariants_hold_for_any_scenario(s: Scenario, seed: int):
     for wider, narrower in itertools.pairwise(chain):
         assert np.all(w[narrower] <= w[wider]), f"{narrower} > {wider}"
     assert w["cohort_leads"].sum() == w["marketing_leads"].sum()
+    for src in ("sales", "partner"):
+        chain = [f"cohort_sql_{src}", f"cohort_opportunity_{src}", f"cohort_won_{src}"]
+        for wider, narrower in itertools.pairwise(chain):
+            assert np.all(w[narrower] <= w[wider]), f"{narrower} > {wider}"
+
+    # Each funnel MQL that is no SQL has one last reason or awaits its verdict at the end; each
+    # SQL that is not won was lost (with a reason), went cold, or is still open.
+    marketing = L["source"] == Source.MARKETING
+    not_sql = marketing & (reached >= Stage.MQL) & (reached < Stage.SQL)
+    assert record.mql_outcomes.sum() == np.count_nonzero(not_sql)
+    assert record.mql_outcomes.sum() == w["cohort_mql"].sum() - w["cohort_sql"].sum()
+    awaiting = not_sql & np.isin(state, [State.REVIEW, State.SALES])
+    assert record.mql_outcomes[:, -1].sum() == np.count_nonzero(awaiting)
+    sqls = sum(w[f"cohort_sql{tail}"].sum() for tail in ("", "_sales", "_partner"))
+    wins = sum(w[f"cohort_won{tail}"].sum() for tail in ("", "_sales", "_partner"))
+    assert record.sql_outcomes.sum() == sqls - wins
+    open_ = (reached >= Stage.SQL) & np.isin(state, [State.SQL_WAIT, State.OPPORTUNITY])
+    assert record.sql_outcomes[:, -1].sum() == np.count_nonzero(open_)
+    assert record.sql_outcomes[:, LOSS["went_cold"]].sum() == states[State.COLD]
 
     # Attribution: each credit model sums, week by week, to revenue and pipeline.
     for m, name in enumerate(ATTRIBUTION_MODELS):
@@ -245,6 +265,8 @@ def test_same_seed_gives_identical_records(s: Scenario, seed: int):
     for attr in (
         "reasons",
         "loss_reasons",
+        "mql_outcomes",
+        "sql_outcomes",
         "revenue_credit",
         "pipeline_credit",
         "speed_first_attempts",
