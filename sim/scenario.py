@@ -28,7 +28,7 @@ from sim.ranges import (
     uncertain,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 JUNK_TYPES = ("existing_customer", "outside_area", "product_not_offered", "student_competitor")
 
 
@@ -835,7 +835,19 @@ class Definitions(Section):
     demo_request_is_mql: bool = Field(True, description="A demo request is an immediate MQL.")
     review_step: bool = Field(False, description="A marketer reviews each MQL before hand-off.")
     sla_hours: Positive = field(
-        24.0, "hours", "Agreed time from hand-off to first attempt.", label="Follow-up SLA"
+        24.0,
+        "business hours",
+        "Agreed time from the MQL moment to the first contact attempt, counted in the SDRs' "
+        "working hours (a lead that arrives on Friday evening and is called at 9:05 on Monday "
+        "waited 5 business minutes).",
+        label="Follow-up SLA",
+    )
+    demo_request_sla_hours: Positive = field(
+        4.0,
+        "business hours",
+        "The follow-up SLA of an MQL that asked for a demo or a call (often shorter), in the "
+        "same working hours.",
+        label="Follow-up SLA for demo requests",
     )
     sql_requires_budget: bool = Field(True, description="SQL needs Budget (BANT).")
     sql_requires_authority: bool = Field(True, description="SQL needs Authority (BANT).")
