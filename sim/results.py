@@ -73,6 +73,12 @@ class TargetResult:
     target: Target
     probability: float  # share of replications that meet it
     value: Summary  # the metric over the target's period
+    hits: int = 0  # replications that meet it: "12 of 40 replications", never a bare "0%"
+    values: tuple[float, ...] = ()  # the metric in each replication (the board's distribution)
+
+    @property
+    def replications(self) -> int:
+        return len(self.values)
 
 
 def week_starts(scenario: Scenario) -> list[dt.date]:
@@ -186,6 +192,8 @@ class RunResult:
                     {
                         **t.target.model_dump(),
                         "probability": t.probability,
+                        "hits": t.hits,
+                        "replications": t.replications,
                         "value": asdict(t.value),
                     }
                     for t in self.targets
@@ -346,8 +354,14 @@ def _target_result(
 ) -> TargetResult:
     weeks = period_weeks(scenario, target.period)
     values = [metric_values(r.weekly, weeks)[target.metric] for r in records]
-    hit = np.mean([meets(target, v) for v in values])
-    return TargetResult(target, float(hit), Summary.of(values, METRICS[target.metric].bounds))
+    hits = sum(meets(target, v) for v in values)
+    return TargetResult(
+        target,
+        hits / len(values),
+        Summary.of(values, METRICS[target.metric].bounds),
+        hits,
+        tuple(float(v) for v in values),
+    )
 
 
 def headline_rows(result: RunResult) -> list[tuple[str, Summary, str]]:
