@@ -530,7 +530,7 @@ class Sales(Section):
         8, "reps", "Sales development reps working MQLs.", label="SDRs"
     )
     ae_count: PositiveCount = field(
-        8, "reps", "Account executives working opportunities.", label="AEs"
+        10, "reps", "Account executives working opportunities.", label="AEs"
     )
     workday_start_hour: plain(Range(0, 23, integer=True)) = field(
         9, "hour", "When the working day starts (Monday to Friday).", label="Working day starts at"
@@ -603,7 +603,7 @@ class Sales(Section):
         label="Prospecting block",
     )
     outbound_sqls_per_hour: NonNegative = field(
-        0.17,
+        0.28,
         "SQLs/hour",
         "Sales-sourced SQLs that an SDR's prospecting hour produces.",
         label="SQLs per SDR prospecting hour",
@@ -630,7 +630,7 @@ class Sales(Section):
         label="Prospected contacts with authority",
     )
     target_accounts: PositiveCount = field(
-        50000,
+        40000,
         "accounts",
         "Target accounts outbound prospecting can work: the ideal-customer universe is finite.",
     )

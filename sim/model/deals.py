@@ -1,8 +1,10 @@
 """Opportunities (mechanism 8): AEs' finite capacity, the SQL backlog, cycle time and close.
 
-Each AE can carry a limited number of open opportunities; further SQLs wait in line. An SQL that
-waits loses win chance, and one that waits longer than `sales.sql_max_wait_days` goes cold: it is
-lost, "went cold waiting for sales", and never becomes an opportunity. The win chance, deal size
+Each AE can carry a limited number of open opportunities; further SQLs wait, and a freed AE takes
+up the most promising one first (the highest expected deal value by what is known of it). An SQL
+that waits loses win chance, and one that waits longer than `sales.sql_max_wait_days` goes cold:
+it is lost, "went cold waiting for sales", and never becomes an opportunity. So more SQLs than AEs
+can take cost the least promising ones, not the value of every SQL. The win chance, deal size
 and cycle are the rules of sim/model/decisions.py applied to the lead's own numbers.
 
 Like the rep pool, the desk is lazy: an opportunity's close is known when it opens (the cycle is
@@ -13,7 +15,7 @@ frees at that time without an event. SimPy sees an event only when SQLs wait for
 from __future__ import annotations
 
 import heapq
-from collections import deque
+import itertools
 from collections.abc import Callable
 
 import simpy
@@ -21,24 +23,33 @@ import simpy
 from sim.clock import HOURS_PER_DAY
 from sim.scenario import Sales
 
-# open_deal(lead, when it opens) -> when it closes; went_cold(lead, when it went cold)
+# open_deal(lead, when it opens) -> when it closes; went_cold(lead, when it went cold);
+# promise(lead) -> how promising a waiting SQL is (its expected deal value)
 OpenDeal = Callable[[int, float], float]
 WentCold = Callable[[int, float], None]
+Promise = Callable[[int], float]
 
 
 class AeDesk:
     """AEs as slots for open opportunities: an SQL takes a free slot, waits, or goes cold."""
 
     def __init__(
-        self, env: simpy.Environment, cfg: Sales, open_deal: OpenDeal, went_cold: WentCold
+        self,
+        env: simpy.Environment,
+        cfg: Sales,
+        open_deal: OpenDeal,
+        went_cold: WentCold,
+        promise: Promise,
     ) -> None:
         self.env = env
         self.slots = cfg.ae_count * cfg.ae_max_open_opportunities
         self.max_wait = cfg.sql_max_wait_days * HOURS_PER_DAY
         self.closes: list[float] = []  # heap: when each open (or reserved) opportunity closes
-        self.queue: deque[tuple[int, float]] = deque()  # (lead, when it became an SQL)
+        self.queue: list[tuple[float, int, int, float]] = []  # heap: (-promise, seq, lead, since)
+        self._seq = itertools.count()
         self._open_deal = open_deal
         self._went_cold = went_cold
+        self._promise = promise
         self._wake_at = float("inf")
 
     def open_now(self) -> int:
@@ -61,20 +72,24 @@ class AeDesk:
 
     def submit(self, lead: int) -> None:
         """A new SQL now: an AE takes it up if one has room and nobody waits, else it waits."""
-        if not self.open_at(lead, self.env.now):
-            self.queue.append((lead, self.env.now))
+        now = self.env.now
+        if not self.open_at(lead, now):
+            heapq.heappush(self.queue, (-self._promise(lead), next(self._seq), lead, now))
             self._wake_when_free()
 
     def expire(self) -> None:
-        """SQLs that have waited too long go cold (called weekly: the line is oldest first)."""
+        """SQLs that have waited too long go cold, at the moment they did."""
         now = self.env.now
-        while self.queue and now - self.queue[0][1] > self.max_wait:
-            lead, since = self.queue.popleft()
-            self._went_cold(lead, since + self.max_wait)
+        cold = [item for item in self.queue if now - item[3] > self.max_wait]
+        if cold:
+            self.queue = [item for item in self.queue if now - item[3] <= self.max_wait]
+            heapq.heapify(self.queue)
+            for _, _, lead, since in sorted(cold, key=lambda item: item[3]):
+                self._went_cold(lead, since + self.max_wait)
 
     def let_go(self) -> None:
         """The run is over: forget the model's callbacks (they point back at it)."""
-        self._open_deal = self._went_cold = None  # type: ignore[assignment]
+        self._open_deal = self._went_cold = self._promise = None  # type: ignore[assignment]
         self.queue.clear()
 
     def _release(self, now: float) -> None:
@@ -96,7 +111,7 @@ class AeDesk:
         self.expire()
         self._release(now)
         while self.queue and len(self.closes) < self.slots:
-            lead, _ = self.queue.popleft()
+            _, _, lead, _ = heapq.heappop(self.queue)
             heapq.heappush(self.closes, self._open_deal(lead, now))
         if self.queue:
             self._wake_when_free()

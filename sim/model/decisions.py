@@ -35,9 +35,12 @@ def with_evidence(base: float, merit: float | None, evidence_weight: float) -> f
     return evidence_weight * merit + (1.0 - evidence_weight) * base
 
 
-def attempts_allowed(max_attempts: int, effort: float) -> int:
-    """Contact attempts a rep makes on a followed-up MQL: all of them at full effort."""
-    return 1 + round((max_attempts - 1) * effort)
+def attempts_allowed(max_attempts: int, effort: float, u: float) -> int:
+    """Contact attempts a rep makes on a followed-up MQL: all of them at full effort, on average
+    1 + (max - 1) x effort. The fraction is rounded up with probability equal to it (`u` is the
+    visit's own number), so a small change in a rep's trust changes few visits' attempts instead
+    of flipping all of them at a rounding boundary."""
+    return 1 + math.floor((max_attempts - 1) * effort + u)
 
 
 # ---- contact (speed to lead) -------------------------------------------------------------------

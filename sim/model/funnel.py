@@ -46,6 +46,7 @@ from sim.model.transforms import normal
 from sim.model.trust import TeamTrust
 from sim.scenario import Scenario
 
+IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
 LEARNING_REVIEW_WEEKS = 4  # marketing reviews rejection reasons monthly when learning is on
 NURTURE_CHANNEL = "Email nurture"
 SALES_CHANNEL = "Sales outbound"
@@ -90,7 +91,14 @@ LEAD_COLUMNS = {
     "touch_start": np.int64,
     "touch_end": np.int64,
 }
-TOUCH_COLUMNS = {"time": np.float64, "kind": np.int8, "draw": np.int64, "cross": np.int64}
+# cross and score: the MQL table (the touch at which a reset score next crosses, and the score)
+TOUCH_COLUMNS = {
+    "time": np.float64,
+    "kind": np.int8,
+    "draw": np.int64,
+    "cross": np.int64,
+    "score": np.float64,
+}
 
 
 class FunnelModel:
@@ -112,8 +120,6 @@ class FunnelModel:
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
         self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
-        self.touch_cross: list[int] = []  # the MQL table: next MQL touch from each touch
-        self.touch_score: list[float] = []  # ... and the score it crosses with
         self.cards: dict[int, Card] = {}
         self.deals: dict[int, Deal] = {}
         self.visits: list[int] = []  # per lead: MQL visits so far
@@ -158,7 +164,7 @@ class FunnelModel:
         )
         self.sdr = SdrDesk(self.env, s, self.schedule, self.trust, self.rec, self)
         self.review = ReviewDesk(s.review, self.schedule) if s.definitions.review_step else None
-        self.ae = AeDesk(self.env, sales, self._open_deal, self._went_cold)
+        self.ae = AeDesk(self.env, sales, self._open_deal, self._went_cold, self._promise)
         self.prospecting = Prospecting(s, self.root)
         self.in_sales = 0
         rec = self.rec
@@ -226,10 +232,10 @@ class FunnelModel:
         table = engagement.mql_table(self.rule, touches, new.fit_points)
         base, first_touch = self.leads.n, self.touches.n
         cross = np.where(table.cross >= 0, table.cross + first_touch, -1)
-        self.touches.append(time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross)
+        self.touches.append(
+            time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross, score=table.score
+        )
         self.touch_time += touches.time.tolist()
-        self.touch_cross += cross.tolist()
-        self.touch_score += table.score.tolist()
         offset = first_touch + touches.offset
         self.leads.append(
             key=new.key,
@@ -249,11 +255,15 @@ class FunnelModel:
         when = self.touches["time"][first_cross[mql]]
         mql = mql[when < self.horizon]
         self._add_cards(new, mql, base, offset)
-        for i in mql.tolist():
-            j = int(offset[i])
-            k = self.touch_cross[j]
-            t = self.touch_time[k]
-            self._due[int(t // HOURS_PER_WEEK)].append((t, base + i, self.touch_score[j], k))
+        first = touches.offset[:-1][mql]
+        for lead, t, score, touch in zip(
+            (base + mql).tolist(),
+            touches.time[table.cross[first]].tolist(),
+            table.score[first].tolist(),
+            first_cross[mql].tolist(),  # the touch that makes it an MQL
+            strict=True,
+        ):
+            self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score, touch))
 
     def _add_cards(self, new: NewLeads, idx: np.ndarray, base: int, offset: np.ndarray) -> None:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
@@ -363,14 +373,14 @@ class FunnelModel:
     def ignored(self, visit: MqlVisit, at: float) -> None:
         if at < self.horizon:
             self.in_sales -= 1
-            self._recycle(visit.lead, at, REASON["ignored"])
+            self._recycle(visit, at, IGNORED)
 
     def unreached(self, visit: MqlVisit, rep: int, at: float) -> None:
         """Every attempt met silence: to the rep, one more MQL that was not a real lead."""
         if at < self.horizon:
             self.trust.experience(rep, good=False)
             self.in_sales -= 1
-            self._recycle(visit.lead, at, REASON["unresponsive"])
+            self._recycle(visit, at, UNRESPONSIVE)
 
     def contacted(self, visit: MqlVisit, rep: int, at: float) -> None:
         """Discovery call done: accept (SAL) or reject as junk, then check BANT for SQL."""
@@ -397,7 +407,7 @@ class FunnelModel:
             self.left_at[lead] = at
             self._qualified(lead, at, in_market, missing)
         elif verdict in decisions.RECYCLE_REASONS:
-            self._recycle(lead, at, verdict)
+            self._recycle(visit, at, verdict)
         else:
             self._close_lead(lead, at, verdict)
 
@@ -407,18 +417,18 @@ class FunnelModel:
         self.left_at[lead] = at
         self.rec.reason(reason, at)
 
-    def _recycle(self, lead: int, at: float, reason: int) -> None:
+    def _recycle(self, visit: MqlVisit, at: float, reason: int) -> None:
         """Not now: back to nurture, to become an MQL again when its score earns it (the score
         is reset, so the next MQL moment is the MQL table's entry of the next touch)."""
         self.rec.reason(reason, at)
+        lead, card = visit.lead, visit.card
         self.state[lead] = State.NURTURE
-        card = self.cards[lead]
         j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
-        if j >= card.touch_end:
-            return
-        k = self.touch_cross[j]
-        if k >= 0 and self.touch_time[k] < self.horizon:
-            self._schedule_mql(lead, self.touch_time[k], self.touch_score[j], k)
+        if j < card.touch_end:
+            k = int(self.touches.rows["cross"][j])
+            if k >= 0 and self.touch_time[k] < self.horizon:
+                score = float(self.touches.rows["score"][j])
+                self._schedule_mql(lead, self.touch_time[k], score, k)
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
@@ -436,6 +446,15 @@ class FunnelModel:
 
     def _sql_waits(self, event: simpy.Event) -> None:
         self.ae.submit(event._value)
+
+    def _promise(self, lead: int) -> float:
+        """How promising a waiting SQL looks to sales: its expected deal value by what is known
+        (fit, BANT, timing), not by the deal's own draw."""
+        cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
+        p = decisions.win_probability(
+            cfg, card.fit, deal.in_market, deal.missing_bant, 0.0, 0.0, 0.0
+        )
+        return p * float(decisions.mean_deal_amount(cfg, card.fit))
 
     def _open_deal(self, lead: int, at: float) -> float:
         """An AE takes the SQL up at `at`: the deal's terms, and so its close, come from the
@@ -508,8 +527,6 @@ class FunnelModel:
             cross=np.full(n, -1, np.int64),
         )
         self.touch_time += sourced.created.tolist()
-        self.touch_cross += [-1] * n
-        self.touch_score += [0.0] * n
         week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
         touch = first_touch + np.arange(n)
         self.leads.append(

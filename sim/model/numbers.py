@@ -140,7 +140,7 @@ class Visit:
     visit_base(v) + w of the lead. Each word carries several numbers (`thirds`, `halves`), so a
     visit costs a few hashes however many decisions it takes."""
 
-    DECIDE = 0  # thirds: the rep follows it up, the rep it is routed to, (spare)
+    DECIDE = 0  # thirds: the rep follows it up, the rep it is routed to, how many attempts
     REVIEW = 1  # thirds: the reviewer catches it as junk, as poor fit; the discovery call's length
     ATTEMPT = 2  # word ATTEMPT + a, halves: attempt a connects; the attempt's handling time
 

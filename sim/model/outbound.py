@@ -6,15 +6,17 @@ The hours reps do not spend on MQLs or deals go to prospecting. Each prospecting
 nothing, so returns per hour fall as the universe is worked and more reps saturate instead of
 scaling. A fresh account turns into a conversation with chance outbound_sqls_per_hour /
 accounts_per_prospecting_hour, and the conversation is an SQL if it meets the agreed BANT items
-(the same rule as for MQLs). AE hours count at their own, lower, yield. When the SQLs waiting for
-an AE exceed `ae_backlog_limit` per AE, prospecting stops: SDRs cannot book more meetings than
-AEs can take.
+(the same rule as for MQLs). An AE's spare hour counts as ae_outbound_sqls_per_hour /
+outbound_sqls_per_hour of an SDR's: it uses up accounts in proportion to what it yields.
+When the SQLs waiting for an AE exceed `ae_backlog_limit` per AE, prospecting stops: SDRs cannot
+book more meetings than AEs can take.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +31,7 @@ OUTBOUND_FIELDS = (Lead.CREATED, Lead.FIT, Lead.BUDGET, Lead.AUTHORITY, Lead.IN_
 
 
 @dataclass
-class SourcedLeads:
+class SourcedLeads:  # also iterated as its columns, in this order
     """The conversations of one week that met the definition: sales-sourced SQLs to be."""
 
     key: np.ndarray
@@ -44,23 +46,44 @@ class SourcedLeads:
     def __len__(self) -> int:
         return len(self.key)
 
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(
+            (
+                self.key,
+                self.created,
+                self.fit,
+                self.need,
+                self.budget,
+                self.authority,
+                self.in_market,
+                self.missing_bant,
+            )
+        )
+
+
+BLOCK = 64  # conversations per week whose numbers are drawn up front, for all weeks at once
+
 
 class Prospecting:
     def __init__(self, s: Scenario, root: int) -> None:
         self.s = s
         sales = s.sales
-        self.week_keys = numbers.derive(
-            numbers.child(root, "outbound"), np.arange(s.simulation.weeks)
-        )
+        weeks = s.simulation.weeks
+        self.week_keys = numbers.derive(numbers.child(root, "outbound"), np.arange(weeks))
+        self.week_u = numbers.uniforms(self.week_keys[:, None], np.array([REACHED, TALKED]))
         self.universe = int(sales.target_accounts)
         self.rest = deque([0] * max(math.ceil(sales.account_rest_weeks), 0))
         self.per_hour = sales.accounts_per_prospecting_hour
-        self.conversion = min(sales.outbound_sqls_per_hour / self.per_hour, 1.0)
+        # An hour of prospecting works accounts at the pace of its yield: an AE's spare hour
+        # counts as ae_outbound_sqls_per_hour / outbound_sqls_per_hour of the best hour, so it
+        # uses up accounts in proportion to what it finds, not at the SDRs' pace.
+        best = max(sales.outbound_sqls_per_hour, sales.ae_outbound_sqls_per_hour)
+        self.conversion = min(best / self.per_hour, 1.0)
+        self.sdr_weight = sales.outbound_sqls_per_hour / best if best > 0 else 0.0
+        self.ae_weight = sales.ae_outbound_sqls_per_hour / best if best > 0 else 0.0
         self.worked = 0  # accounts reached fresh in the last week worked
-        self.ae_yield = (
-            sales.ae_outbound_sqls_per_hour / sales.outbound_sqls_per_hour
-            if sales.outbound_sqls_per_hour > 0
-            else 0.0
+        self._drawn = self._candidates(
+            np.repeat(np.arange(weeks), BLOCK), np.tile(np.arange(BLOCK), weeks)
         )
 
     def available(self) -> int:
@@ -69,25 +92,39 @@ class Prospecting:
 
     def week(self, week: int, sdr_hours: float, ae_hours: float) -> SourcedLeads:
         """Work the universe for a week of prospecting hours; the SQLs appear next week."""
-        u = numbers.uniforms(self.week_keys[week], np.array([REACHED, TALKED]))
         available = self.available()
-        hours = sdr_hours + self.ae_yield * ae_hours
+        hours = self.sdr_weight * sdr_hours + self.ae_weight * ae_hours
         hit = 1.0 - math.exp(-hours * self.per_hour / self.universe) if self.universe else 0.0
-        worked = transforms.binomial(float(u[0]), available, hit)
+        worked = transforms.binomial(float(self.week_u[week, 0]), available, hit)
         self.worked = worked
         if self.rest:
             self.rest.popleft()
             self.rest.append(worked)
-        talked = transforms.binomial(float(u[1]), worked, self.conversion)
+        talked = transforms.binomial(float(self.week_u[week, 1]), worked, self.conversion)
         return self._conversations(week, talked)
 
     def _conversations(self, week: int, n: int) -> SourcedLeads:
+        """The week's first n conversations (drawn up front; more, rarely, when needed), and of
+        them the ones that meet the definition, in the order they appear."""
+        if n <= BLOCK:
+            rows = slice(week * BLOCK, week * BLOCK + n)
+            chosen = SourcedLeads(*(column[rows] for column in self._drawn))
+        else:
+            chosen = self._candidates(np.full(n, week), np.arange(n))
+        ok = chosen.missing_bant >= 0
+        order = np.argsort(chosen.created[ok], kind="stable")
+        pick = np.nonzero(ok)[0][order]
+        return SourcedLeads(*(column[pick] for column in chosen))
+
+    def _candidates(self, weeks: np.ndarray, index: np.ndarray) -> SourcedLeads:
+        """Conversation `index` of each week in `weeks`: its numbers and its BANT verdict
+        (missing_bant -1: not an SQL by the agreed definition)."""
         s, sales = self.s, self.s.sales
-        key = numbers.derive(self.week_keys[week], np.arange(n) + 2)
+        key = numbers.derive(self.week_keys[weeks], index + 2)
         u = numbers.lead_fields(key, OUTBOUND_FIELDS)
-        created = (week + 1 + u[Lead.CREATED]) * HOURS_PER_WEEK
+        created = (weeks + 1 + u[Lead.CREATED]) * HOURS_PER_WEEK
         fit = transforms.logit_normal(
-            u[Lead.FIT], np.full(n, sales.outbound_fit_mean), s.buyers.fit_concentration
+            u[Lead.FIT], np.full(len(key), sales.outbound_fit_mean), s.buyers.fit_concentration
         )
         need = fit >= s.buyers.need_fit_minimum
         budget = u[Lead.BUDGET] < sales.outbound_budget_share
@@ -99,17 +136,5 @@ class Prospecting:
                 need.tolist(), budget.tolist(), authority.tolist(), in_market.tolist(), strict=True
             )
         ]
-        ok = np.array([v == decisions.SQL for v, _ in verdicts], bool)
-        missing = np.array([m for _, m in verdicts], np.int8)
-        order = np.argsort(created[ok], kind="stable")
-        pick = np.nonzero(ok)[0][order]
-        return SourcedLeads(
-            key=key[pick],
-            created=created[pick],
-            fit=fit[pick],
-            need=need[pick],
-            budget=budget[pick],
-            authority=authority[pick],
-            in_market=in_market[pick],
-            missing_bant=missing[pick],
-        )
+        missing = np.array([m if v == decisions.SQL else -1 for v, m in verdicts], np.int8)
+        return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing)

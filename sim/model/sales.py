@@ -18,7 +18,7 @@ from sim.clock import DutySchedule
 from sim.model import decisions
 from sim.model.numbers import Visit, thirds, visit_base, word, word_halves
 from sim.model.recorder import Recorder, speed_bin
-from sim.model.trust import TeamTrust
+from sim.model.trust import MATCHER, TeamTrust
 from sim.queueing import RepPool
 from sim.scenario import Scenario
 
@@ -46,6 +46,7 @@ class MqlVisit:
         "owner",
         "owner_u",
         "review_u",
+        "round_u",
         "t_mql",
     )
 
@@ -58,7 +59,7 @@ class MqlVisit:
         self.t_mql = t_mql  # when the lead raised its hand: speed to lead counts from here
         self.junk = card.junk > 0
         w = card.decide if visit == 0 else word(key, self.base + Visit.DECIDE)
-        self.follow_u, self.owner_u, _ = thirds(w)
+        self.follow_u, self.owner_u, self.round_u = thirds(w)
         self.review_u: tuple[float, float, float] | None = None
         self.merit: float | None = None  # the evidence's verdict when the review attached it
         self.left = NOT_PICKED  # attempts left (NOT_PICKED: no rep has looked at it yet)
@@ -112,6 +113,8 @@ class SdrDesk:
         self.busy_hours = [0.0] * cfg.sdr_count  # this week's hours on MQLs, per rep
         self.mql_hours = 0.0  # this week's, all reps
         self.block_hours = 0.0  # this week's prospecting blocks taken instead of MQLs
+        self.base_follow = trust.base_follow  # read for every MQL: kept current by the trust
+        self.matcher = [style == MATCHER for style in trust.style]  # only these ever defer
         self._work_log = recorder.work.add
         self._junk_log = recorder.junk_work.add
         self._first_log = recorder.first_attempts.add
@@ -129,7 +132,7 @@ class SdrDesk:
 
     def hand_off(self, visit: MqlVisit, score: float) -> None:
         """To the queue, routed to the rep the CRM assigns it (the visit's own number)."""
-        visit.owner = int(visit.owner_u * self.pool.n)
+        visit.owner = int(visit.owner_u * self.pool.n) % self.pool.n
         self.pool.submit(visit, visit.owner, priority=score)
 
     def queued(self) -> int:
@@ -140,22 +143,33 @@ class SdrDesk:
         self.mql_hours = self.block_hours = 0.0
 
     def _detour(self, rep: int, visit: MqlVisit, now: float) -> float | None:
-        if self.trust.defers(rep, now):
+        if self.matcher[rep] and self.trust.defers(rep, now):
             self.block_hours += self.cfg.outbound_block_hours
             return self.cfg.outbound_block_hours
         return None
 
     def _work(self, rep: int, visit: MqlVisit, now: float) -> float:
-        """The rep's next step with this MQL: a glance and no follow-up, or one attempt."""
+        """The rep's next step with this MQL: a glance and no follow-up, or one attempt.
+
+        The MQL is its owner's: the owner's trust decides whether and how hard it is worked, and
+        the owner learns from what it proves to be; `rep` (the owner, or a free teammate when
+        the owner is busy) spends the time."""
+        owner = visit.owner
         if visit.left == NOT_PICKED:
-            if visit.follow_u >= self.trust.follow_up_probability(rep, visit.merit):
+            merit = visit.merit
+            follow = (
+                self.base_follow[owner]
+                if merit is None
+                else self.trust.follow_up_probability(owner, merit)
+            )
+            if visit.follow_u >= follow:
                 done = now + self.glance
                 self._log(rep, now, self.glance, visit.junk)
                 self._ignored(done)
                 self.outcomes.ignored(visit, done)
                 return self.glance
-            effort = 1.0 if visit.merit is not None else self.trust.effort(rep)
-            visit.left = decisions.attempts_allowed(self.max_attempts, effort)
+            effort = 1.0 if visit.merit is not None else self.trust.effort(owner)
+            visit.left = decisions.attempts_allowed(self.max_attempts, effort, visit.round_u)
             visit.first_wait = now - visit.t_mql
             self._first_log(now, visit.first_wait)
             self._first_demo(visit.demo)
@@ -178,14 +192,14 @@ class SdrDesk:
             if not visit.junk:
                 self._meeting(now, meeting)
             self._log(rep, now, hours, visit.junk)
-            self.outcomes.contacted(visit, rep, now + hours)
+            self.outcomes.contacted(visit, owner, now + hours)
         else:
             self._log(rep, now, hours, visit.junk)
             if visit.left > 0:
                 retry = self.env.timeout(hours + self.spacing, visit)
                 retry.callbacks.append(self._retry)
             else:
-                self.outcomes.unreached(visit, rep, now + hours)
+                self.outcomes.unreached(visit, owner, now + hours)
         return hours
 
     def _retry(self, event: simpy.Event) -> None:
