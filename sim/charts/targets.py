@@ -73,9 +73,10 @@ def _rows(result: RunResult, agreement: Agreement) -> list[BoardRow]:
     return [row(t, agreement, result.currency) for t in result.targets]
 
 
-def draw_target(ax: Axes, row: BoardRow, currency: str) -> None:
+def draw_target(ax: Axes, row: BoardRow, currency: str, heading: bool = True) -> None:
     """One target: a histogram of its value across replications, the target line, and the
-    probability with its count in the panel's title."""
+    probability with its count in the panel's title (`heading=False`: no title, for a card that
+    says it in words beside the chart)."""
     metric = METRICS[row.target.metric]
     values = np.array([v for v in row.values if math.isfinite(v)])
     style_axes(ax)
@@ -99,33 +100,44 @@ def draw_target(ax: Axes, row: BoardRow, currency: str) -> None:
     else:
         ax.set_xlim(target * 0.5 - 1, target * 1.5 + 1)
     ax.axvline(target, color="#212121", ls="--", lw=1.6)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick(metric.unit, v)))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _tick(ax, metric.unit, v)))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     ax.tick_params(labelsize=TICK_PT)
-    heading = (
+    if heading:
+        _heading(ax, row, currency, colour)
+    axis_labels(ax, x=_unit_label(metric.unit, currency), y="Replications")
+    if row.warning and heading:
+        _warning(ax, row.warning)
+
+
+def _heading(ax: Axes, row: BoardRow, currency: str, colour: str) -> None:
+    text = (
         f"{words.target_goal(row.target, currency)}\n"
         f"{words.percent(row.probability, 0)} likely: {row.count_text}"
     )
     ax.set_title(
-        wrap(heading, axes_width_pt(ax), HEADER_PT),
+        wrap(text, axes_width_pt(ax), HEADER_PT),
         loc="left",
         fontsize=HEADER_PT,
         fontweight="bold",
         color=colour,
     )
-    axis_labels(ax, x=_unit_label(metric.unit, currency), y="Replications")
-    if row.warning:
-        ax.annotate(
-            wrap("Unrealistic: " + row.warning, axes_width_pt(ax), LABEL_PT * 0.9),
-            xy=(0.0, 0.0),
-            xycoords=("axes fraction", ax.xaxis.label),
-            xytext=(0, -3),
-            textcoords="offset points",
-            va="top",
-            fontsize=LABEL_PT * 0.9,
-            color=NOTE_COLOUR,
-            annotation_clip=False,
-        )
+
+
+def _warning(ax: Axes, warning: str) -> None:
+    """Under the x-axis label: why the target is beyond what firms see."""
+    ax.annotate(
+        wrap("Unrealistic: " + warning, axes_width_pt(ax), LABEL_PT * 0.9),
+        xy=(0.0, 0.0),
+        xycoords=("axes fraction", ax.xaxis.label),
+        xytext=(0, -3),
+        textcoords="offset points",
+        va="top",
+        fontsize=LABEL_PT * 0.9,
+        color=NOTE_COLOUR,
+        annotation_clip=False,
+    )
 
 
 def _edges(values: np.ndarray, target: float) -> np.ndarray:
@@ -139,9 +151,12 @@ def _edges(values: np.ndarray, target: float) -> np.ndarray:
     return target + width * np.arange(-below, above + 1)
 
 
-def _tick(unit: str, value: float) -> str:
+def _tick(ax: Axes, unit: str, value: float) -> str:
+    """Tick labels with as many decimals as the axis' span needs to tell them apart."""
     if unit == "share":
-        return f"{100 * value:.0f}%"
+        lo, hi = ax.get_xlim()
+        digits = 0 if hi - lo >= 0.05 else 1 if hi - lo >= 0.005 else 2
+        return f"{100 * value:.{digits}f}%"
     return compact(value)
 
 
