@@ -10,6 +10,9 @@ import json
 import math
 import os
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.errors import ScenarioError
@@ -35,6 +38,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="write full results as JSON")
     parser.add_argument("--csv", type=Path, metavar="OUT", help="write one row per replication")
+    parser.add_argument(
+        "--dask",
+        metavar="local|tcp://HOST:PORT",
+        help="run the replications on a Dask cluster (pip install 'funnel-lab[dask]')",
+    )
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -47,16 +55,16 @@ def handler(args: argparse.Namespace) -> int:
     if args.replications is not None and args.replications < 1:
         print("error: --replications must be at least 1", file=sys.stderr)
         return 2
-    executor = InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
-    result = run(
-        scenario,
-        replications=args.replications,
-        seed=args.seed,
-        executor=executor,
-        progress=_progress_bar,
-        central=args.central,
-        split_uncertainty=bool(uncertain_inputs(scenario)),
-    )
+    with _executor(args) as executor:
+        result = run(
+            scenario,
+            replications=args.replications,
+            seed=args.seed,
+            executor=executor,
+            progress=_progress_bar,
+            central=args.central,
+            split_uncertainty=bool(uncertain_inputs(scenario)),
+        )
     print(file=sys.stderr)
     print(format_summary(result))
     try:
@@ -67,6 +75,18 @@ def handler(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ScenarioError(f"could not write the results: {exc}") from None
     return 0
+
+
+@contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor]:
+    """This process (`--workers 1`), the local pool, or a Dask cluster (`--dask`)."""
+    if getattr(args, "dask", None):
+        from sim.plan.cluster import dask_executor
+
+        with dask_executor(args.dask, args.workers or None) as executor:
+            yield executor
+    else:
+        yield InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
 
 
 def check_writable(path: Path) -> None:

@@ -131,7 +131,7 @@ def _cell(text: str) -> str:
 def _row(model: type[BaseModel], name: str, info: Any) -> list[str]:
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     return [
-        f"`{name}`",
+        f"`{info.alias or name}`",
         str(extra.get("unit", "")),
         _default(info),
         ALLOWED_TEXT.get((model, name)) or _allowed(info),

@@ -7,8 +7,8 @@ CSV/JSON keys, messages, `--set` and `diff` all use this form. On input, a 0-bas
 always addressed by position.
 
 Paths read plain data (a scenario's `model_dump()`, where a named item is a dict with a string
-"name") and the models themselves (a field is an attribute listed in `model_fields`); `assign`
-edits plain data only, since models are frozen.
+"name") and the models themselves; either way a field is spelled as in a file (`from`, never
+Python's `from_`). `assign` edits plain data only, since models are frozen.
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 
 class PathError(ValueError):
@@ -158,19 +162,35 @@ def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@cache
+def field_keys(model: type[BaseModel]) -> dict[str, str]:
+    """A model's fields as files and paths spell them -> the attribute that holds each: a
+    budget change's `from` is Python's `from_`. In model order."""
+    return {info.alias or name: name for name, info in model.model_fields.items()}
+
+
+def field_info(model: type[BaseModel], key: str) -> FieldInfo:
+    """The pydantic field a file key names."""
+    return model.model_fields[field_keys(model)[key]]
+
+
+def field_value(value: BaseModel, key: str) -> Any:
+    """The value of the field a file key names."""
+    return getattr(value, field_keys(type(value))[key])
+
+
 def _field_names(node: Any) -> list[str] | None:
     """The keys of plain data or the fields of a model; None for a value that has no fields."""
     if isinstance(node, dict):
         return list(node)
-    fields = getattr(type(node), "model_fields", None)
-    return list(fields) if isinstance(fields, dict) else None
+    return list(field_keys(type(node))) if isinstance(node, BaseModel) else None
 
 
 def _child(node: Any, field: str) -> Any:
     """A field of plain data or of a model, or None if there is no such field."""
     if isinstance(node, dict):
         return node.get(field)
-    return getattr(node, field) if field in (_field_names(node) or ()) else None
+    return field_value(node, field) if field in (_field_names(node) or ()) else None
 
 
 def _has_index(node: Any, index: int) -> bool:

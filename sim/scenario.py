@@ -1,8 +1,8 @@
 """The typed scenario: everything a file holds, with units, defaults and allowed ranges.
 
-Defaults describe a mid-size B2B company with today's problem (DOMAIN.md "Calibration"): volume
-targeting, a low MQL threshold, few reps who trust marketing's leads. Any numeric field of the
-model may hold a distribution instead of a number (sim/ranges.py); structural settings
+Defaults describe a mid-size B2B company with today's problem (the README's calibration
+bands): volume targeting, a low MQL threshold, few reps who trust marketing's leads. Any numeric
+field of the model may hold a distribution instead of a number (sim/ranges.py); structural settings
 (seed, horizon, warm-up, replications, names) are plain numbers.
 """
 
@@ -46,7 +46,8 @@ class Section(BaseModel):
 
 
 class JunkMix(Section):
-    """Relative weights of the four kinds of junk lead ("targeting flubs", seed 000)."""
+    """Relative weights of the four kinds of junk lead ("targeting flubs": MASS Engines, "How
+    Marketing Lead Generation Can Actually Hurt Sales")."""
 
     existing_customer: NonNegative = field(
         0.35, "weight", "Existing customers wanting support who filled in a sales form."
@@ -94,7 +95,7 @@ class Channel(Section):
         0.5,
         "0 narrow .. 1 broad",
         "How broadly the channel targets. Broader buys cheaper leads with lower ICP fit "
-        "and more junk; narrower costs more per lead (seed 000).",
+        "and more junk; narrower costs more per lead (MASS Engines).",
     )
     fit_mean: Probability = field(
         0.45,
@@ -109,7 +110,8 @@ class Channel(Section):
     sales_ready_share: Probability = field(
         0.06,
         "share of leads",
-        "Share of (non-junk) leads already in market when they arrive: 5-15% (seed 003).",
+        "Share of (non-junk) leads already in market when they arrive: 5-15% (Welsh, 'Sales "
+        "Leads Vs Marketing Leads', 2017).",
         label="Sales-ready share",
     )
     authority_share: Probability = field(
@@ -280,7 +282,7 @@ class Brand(Section):
         1.5,
         "touches/lead at full awareness",
         "Extra anonymous touches (ad views, organic visits) before a lead appears, at full "
-        "awareness: the untracked 'dark funnel' (seed 002).",
+        "awareness: the untracked 'dark funnel' (BCM, 'Marketing vs. Sales Leads', 2025).",
         label="Untracked touches (dark funnel)",
     )
 
@@ -298,7 +300,7 @@ class Buyers(Section):
         60.0,
         "weeks",
         "Mean time until a not-yet-ready account starts buying, without nurture. Buying cycles "
-        "take weeks to months (seed 002).",
+        "take weeks to months (BCM, 2025).",
         label="Time until an account starts buying",
     )
     in_market_weeks: Positive = field(
@@ -322,7 +324,8 @@ class Buyers(Section):
     in_market_engagement_factor: uncertain(Range(1.0)) = field(
         8.0,
         "x",
-        "How much more an in-market buyer engages (B2B buyers consume 13-17 assets, seed 001).",
+        "How much more an in-market buyer engages (B2B buyers consume 13-17 "
+        "assets: 'Why Sales Shuns B2B Marketing Qualified Leads').",
         label="Engagement when buying",
     )
     demo_requests_per_in_market_week: NonNegative = field(
@@ -373,7 +376,8 @@ class EngagementKind(Section):
 
 
 class Scoring(Section):
-    """Lead scoring: observed fit points plus decaying behaviour points (seed 001)."""
+    """Lead scoring: observed fit points plus decaying behaviour points ("Why Sales Shuns B2B
+    Marketing Qualified Leads")."""
 
     fit_points_max: uncertain(Range(0.0, 200.0)) = field(
         40.0,
@@ -413,7 +417,7 @@ class Scoring(Section):
     )
     dwell_visit: EngagementKind = Field(
         default_factory=lambda: EngagementKind(share=0.2, points=2, intent_factor=1.0),
-        description="A web visit past the dwell-time rule (30 s, seed 001).",
+        description="A web visit past the dwell-time rule (30 s, 'Why Sales Shuns B2B MQLs').",
     )
     email_click: EngagementKind = Field(
         default_factory=lambda: EngagementKind(share=0.15, points=1, intent_factor=1.0)
@@ -433,7 +437,8 @@ ENGAGEMENT_KINDS = (
 
 
 class Nurture(Section):
-    """Nurture programme: cadence and relevance drive engagement and readiness (seeds 002, 003)."""
+    """Nurture programme: cadence and relevance drive engagement and readiness (BCM, "Marketing vs.
+    Sales Leads", 2025; Welsh, "Sales Leads Vs Marketing Leads", 2017)."""
 
     touches_per_week: uncertain(Range(0.0, 7.0)) = field(
         0.5, "touches/week", "Nurture emails/content sent to each lead in nurture per week."
@@ -464,12 +469,12 @@ class Nurture(Section):
 
 
 class Trust(Section):
-    """Sales trust in marketing's leads: the cry-wolf effect (DOMAIN.md mechanism 6)."""
+    """Sales trust in marketing's leads: the cry-wolf effect (Bliss, Gilson & Deaton 1995)."""
 
     initial_mean: Probability = field(
         0.3,
         "0..1",
-        "Starting trust, the team average. Only 7% of reps think MQLs are good (000).",
+        "Starting trust, the team average. Only 7% of reps think MQLs are good (MASS Engines).",
         label="Starting trust",
     )
     initial_spread: uncertain(Range(0.0, 0.5)) = field(
@@ -1016,7 +1021,11 @@ class BudgetChange(Section):
     """A dated budget: from the simulated week that contains `from`, the channel (or "brand" for
     brand spend) spends `weekly_budget` a week; a later entry for the same channel replaces it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # the file key is `from`; Python cannot name an attribute that, so plain data (model_dump)
+    # and the file speak `from` and code reads `from_`
+    model_config = ConfigDict(
+        validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
 
     from_: dt.date = Field(alias="from", description="First day of the new budget.")
     channel: str = Field(

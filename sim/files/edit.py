@@ -19,6 +19,7 @@ from sim.files.fields import ListOf, child_type
 from sim.files.items import inline, spaced, value_item
 from sim.files.read import parse_scenario
 from sim.files.render import render_new
+from sim.paths import field_info, field_keys, field_value
 from sim.scenario import Scenario
 
 _log = logging.getLogger(__name__)
@@ -47,11 +48,11 @@ def _fallback_render(scenario: Scenario, reason: str) -> str:
 
 def _merge_model(table: Container | Table, model: type[BaseModel], value: BaseModel) -> None:
     """Make `table` hold `value`: edit changed keys, add non-default missing ones, drop stale."""
-    fields = model.model_fields
-    for key in [k for k in table if k not in fields]:
+    keys = field_keys(model)
+    for key in [k for k in table if k not in keys]:
         del table[key]  # only after a migration renamed or removed a key
-    for name, info in fields.items():
-        new = getattr(value, name)
+    for name in keys:
+        info, new = field_info(model, name), field_value(value, name)
         if name in table:
             _merge_field(table, model, name, new)
         elif _differs_from_default(info, new):
@@ -60,7 +61,7 @@ def _merge_model(table: Container | Table, model: type[BaseModel], value: BaseMo
 
 def _merge_field(table: Container | Table, model: type[BaseModel], name: str, new: Any) -> None:
     current = table[name]
-    kind = child_type(model.model_fields[name].annotation)
+    kind = child_type(field_info(model, name).annotation)
     if isinstance(kind, ListOf):
         _merge_rows(table, name, current, kind.item, new)
     elif kind is not None and isinstance(current, Table):
@@ -135,16 +136,16 @@ def _attach_trailing(table: Table, items: list[Item]) -> None:
 def _minimal(model: type[BaseModel], value: BaseModel) -> dict[str, Any]:
     """The keys a table needs so that reading it gives `value`: required and non-default ones."""
     return {
-        name: getattr(value, name)
-        for name, info in model.model_fields.items()
-        if _differs_from_default(info, getattr(value, name))
+        name: field_value(value, name)
+        for name in field_keys(model)
+        if _differs_from_default(field_info(model, name), field_value(value, name))
     }
 
 
 def _minimal_table(model: type[BaseModel], value: BaseModel) -> Table:
     table = tomlkit.table()
     for name, element in _minimal(model, value).items():
-        table.add(name, _added_item(model.model_fields[name].annotation, element, table))
+        table.add(name, _added_item(field_info(model, name).annotation, element, table))
     return table
 
 
@@ -156,11 +157,8 @@ def _added_item(annotation: Any, value: Any, parent: Container | Table) -> Item:
     if isinstance(kind, ListOf):
         if top:
             rows = tomlkit.aot()
-            for i, row in enumerate(value):
-                table = _minimal_table(kind.item, row)
-                if i < len(value) - 1:
-                    table.add(tomlkit.nl())
-                rows.append(table)
+            for row in value:
+                rows.append(_minimal_table(kind.item, row))  # tomlkit spaces the rows
             return rows
         array = tomlkit.array()
         for row in value:
@@ -173,16 +171,17 @@ def _added_item(annotation: Any, value: Any, parent: Container | Table) -> Item:
 
 def _merged_inline(current: InlineTable, model: type[BaseModel], value: BaseModel) -> InlineTable:
     """An inline table's keys kept in the author's order with new values, plus keys now needed."""
-    keys = [k for k in current if k in model.model_fields]
+    keys = [k for k in current if k in field_keys(model)]
     keys += [
         name
-        for name, info in model.model_fields.items()
-        if name not in keys and _differs_from_default(info, getattr(value, name))
+        for name in field_keys(model)
+        if name not in keys
+        and _differs_from_default(field_info(model, name), field_value(value, name))
     ]
     table = tomlkit.inline_table()
     for key in keys:
-        new = getattr(value, key)
-        kind = child_type(model.model_fields[key].annotation)
+        new = field_value(value, key)
+        kind = child_type(field_info(model, key).annotation)
         item = value_item(new, like=current.get(key))
         if isinstance(kind, type) and isinstance(current.get(key), InlineTable):
             item = _merged_inline(current[key], kind, new)
@@ -196,7 +195,7 @@ def _insert(table: Container | Table, model: type[BaseModel], name: str, item: I
     body = table if isinstance(table, Container) else table.value
     if isinstance(table, Table) and table.is_super_table():
         table._is_super_table = None  # it now holds keys, so its [header] must be written
-    fields = list(model.model_fields)
+    fields = list(field_keys(model))
     before = [f for f in fields[: fields.index(name)] if f in table]
     if isinstance(item, Table | AoT):
         _insert_block(body, name, item)
@@ -242,7 +241,7 @@ def _differs_from_default(info: Any, value: Any) -> bool:
 def _leaf_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     """Validates one field's raw value on its own, to compare what the file means, not how
     it is spelled (80 and 80.0 are the same CPL)."""
-    info = model.model_fields[name]
+    info = field_info(model, name)
     annotation: Any = (
         Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     )

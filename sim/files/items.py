@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from tomlkit.items import Float, InlineTable, Item
 
 from sim.distributions import is_distribution
+from sim.paths import field_keys, field_value
 
 
 def value_item(value: Any, like: Any = None) -> Item:
@@ -17,7 +18,7 @@ def value_item(value: Any, like: Any = None) -> Item:
     if is_distribution(value):
         return inline(value.model_dump(exclude_none=True))
     if isinstance(value, BaseModel):
-        return inline({name: getattr(value, name) for name in type(value).model_fields})
+        return inline({name: field_value(value, name) for name in field_keys(type(value))})
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15 and not isinstance(like, Float):
             return tomlkit.integer(int(value))

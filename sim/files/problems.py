@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sim import paths
 from sim.errors import Problem, ScenarioError
 from sim.files.fields import ListOf, child_type
+from sim.paths import field_info, field_keys
 from sim.scenario import Scenario
 
 Loc = tuple[str | int, ...]
@@ -64,9 +65,9 @@ def _field_loc(loc: tuple[Any, ...], kind: str) -> tuple[Loc, Any]:
     kept: list[str | int] = []
     for part in loc:
         if isinstance(node, type) and issubclass(node, BaseModel) and isinstance(part, str):
-            if part in node.model_fields:
+            if part in field_keys(node):
                 kept.append(part)
-                node = child_type(node.model_fields[part].annotation)
+                node = child_type(field_info(node, part).annotation)
                 continue
             if kind == "extra_forbidden":
                 kept.append(part)
@@ -84,8 +85,8 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
     """The model class whose fields live at `loc` (for "did you mean")."""
     node: Any = Scenario
     for part in loc:
-        if isinstance(node, type) and issubclass(node, BaseModel) and part in node.model_fields:
-            node = child_type(node.model_fields[part].annotation)
+        if isinstance(node, type) and issubclass(node, BaseModel) and part in field_keys(node):
+            node = child_type(field_info(node, part).annotation)
         elif isinstance(node, ListOf) and isinstance(part, int):
             node = node.item
         else:
@@ -107,7 +108,7 @@ def _message(error: Any, loc: Loc) -> str:
 
 def _unknown_key_message(loc: Loc) -> str:
     model = _model_at(loc[:-1])
-    names = list(model.model_fields) if model else []
+    names = list(field_keys(model)) if model else []
     close = difflib.get_close_matches(str(loc[-1]), names, n=1) if loc else []
     if close:
         return f"unknown key; did you mean '{close[0]}'?"

@@ -12,6 +12,7 @@ from tomlkit.items import Table
 
 from sim.files.fields import ListOf, child_type
 from sim.files.items import value_item
+from sim.paths import field_keys, field_value
 from sim.scenario import Scenario
 
 
@@ -61,12 +62,12 @@ def _doc_comment(model: type[BaseModel]) -> list[str]:
 
 
 def _keys(model: type[BaseModel]) -> str:
-    names = list(model.model_fields)
+    names = list(field_keys(model))
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
 def _full_table(value: BaseModel) -> Table:
     table = tomlkit.table()
-    for name in type(value).model_fields:
-        table.add(name, value_item(getattr(value, name)))
+    for name in field_keys(type(value)):
+        table.add(name, value_item(field_value(value, name)))
     return table

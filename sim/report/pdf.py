@@ -531,6 +531,10 @@ def _comparison(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flo
             _p(f"{comparison.base_name} versus {comparison.alternative_name}", st["h2"]),
             _table(rows, [*widths, TEXT_W - sum(widths)], st),
         ]
+        verdicts = [row.verdict for row in comparison.rows if row.verdict]
+        if verdicts:
+            out.append(Spacer(1, 0.15 * cm))
+            out += [Paragraph(f"•&nbsp;&nbsp;{escape(v)}", st["small"]) for v in verdicts]
     return out
 
 

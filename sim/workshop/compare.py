@@ -1,11 +1,11 @@
 """The adapter for "strategies compared": a paired table of the plan against each alternative.
 
-This stands in for the planning tools' compare (`sim.plan`) until it lands, and is kept apart so
-that swapping it in touches this module only. It reads two runs made with the same seed and the
-same number of replications: replication i of both ran on the same random numbers (common
-random numbers), so the difference per replication is the effect of the change, and its mean
-gets a paired-t 95% interval (Rossetti, Simulation Modeling and Arena, 4.4). "Better" follows
-each metric's direction; ties (equal whole counts) are counted apart, not as wins.
+The statistics and the verdict are the planning tools' (`sim.plan.compare.judge`: the paired
+difference with its paired-t 95% interval, Rossetti, Simulation Modeling and Arena, 4.4, and a
+sentence that never claims more than the interval). This module only feeds it runs the workshop
+already has: two runs made with the same seed and number of replications, replication i of both
+on the same random numbers, so the report and presentation mode need no extra simulation.
+"Better" follows each metric's direction; ties (equal whole counts) are counted apart.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class PairedRow:
     ci_high: float
     better: float  # share of replications where the alternative is better
     ties: float  # share where both are equal
+    verdict: str = ""  # the planning tools' sentence: "... better in 38 of 40 replications"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def compare_results(
 def _row(name: str, base: RunResult, alt: RunResult) -> PairedRow:
     a = np.array([r[name] for r in base.per_replication], float)
     b = np.array([r[name] for r in alt.per_replication], float)
+    verdict = _judge(name, a, b, alt.scenario_name, base.currency)
     ok = np.isfinite(a) & np.isfinite(b)
     a, b = a[ok], b[ok]
     d = b - a
@@ -95,4 +97,14 @@ def _row(name: str, base: RunResult, alt: RunResult) -> PairedRow:
         ci_high=mean + half,
         better=float(wins.mean()) if n else math.nan,
         ties=float((d == 0).mean()) if n else math.nan,
+        verdict=verdict,
     )
+
+
+def _judge(name: str, base: np.ndarray, alt: np.ndarray, who: str, currency: str) -> str:
+    """sim.plan's verdict on the paired values ('' without the planning tools)."""
+    try:
+        from sim.plan.compare import judge
+    except ImportError:
+        return ""
+    return judge(name, base, alt, who, currency).verdict

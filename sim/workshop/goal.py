@@ -9,12 +9,14 @@ instead of answering.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from sim.errors import ScenarioError
 from sim.scenario import Scenario, Target
 from sim.workshop import words
 
@@ -66,12 +68,11 @@ def lever_value(lever: str, value: float, currency: str) -> str:
 
 
 def _plan() -> Any:
-    """sim.plan.goal_seek, or None while the planning tools are not installed."""
+    """The module sim.plan.goal_seek, or None without the planning tools."""
     try:
-        from sim.plan import goal_seek
+        return importlib.import_module("sim.plan.goal_seek")
     except ImportError:
         return None
-    return goal_seek
 
 
 def what_would_have_to_change(
@@ -92,17 +93,21 @@ def what_would_have_to_change(
     if plan is None:
         return Answer(target, lever, UNAVAILABLE, available=False)
     wanted = scenario.agreement.green_at if probability is None else probability
-    result = plan.goal_seek(
-        scenario,
-        plan.TargetSpec.from_target(target),
-        plan.LEVERS[lever],
-        probability=wanted,
-        replications=replications,
-        seed=seed,
-        executor=executor,
-        progress=progress,
-        cancel=cancel,
-    )
+    wanted = min(max(wanted, 0.01), 0.99)  # goal seek asks for a probability strictly inside
+    try:
+        result = plan.goal_seek(
+            scenario,
+            plan.TargetSpec.from_target(target),
+            plan.LEVERS[lever],
+            probability=wanted,
+            replications=replications,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+            cancel=cancel,
+        )
+    except ScenarioError as error:  # e.g. a lever at 0 gives no range to search
+        return Answer(target, lever, f"{lever} cannot be searched: {error}", available=True)
     return answer_from(scenario, target, lever, wanted, result)
 
 
@@ -122,7 +127,7 @@ def answer_from(
             f"{lever_value(lever, now, currency)}) would make it {likely} likely ({count})."
         )
         return Answer(target, lever, text, True, float(result.answer), now, p.value)
-    span = _searched_span(getattr(result, "searched", None))
+    span = _span(result)
     upto = ""
     if span is not None:
         low, high = (lever_value(lever, v, currency) for v in span)
@@ -138,11 +143,11 @@ def answer_from(
     return Answer(target, lever, text, False, None, now, p.value)
 
 
-def _searched_span(searched: Any) -> tuple[float, float] | None:
-    """The lowest and highest lever values goal seek tried: `searched` holds values, or
-    (value, ...) pairs, or a (low, high) range."""
+def _span(result: Any) -> tuple[float, float] | None:
+    """The range goal seek searched (GoalResult.low and .high)."""
+    low, high = getattr(result, "low", math.nan), getattr(result, "high", math.nan)
     try:
-        values = [float(v[0] if isinstance(v, tuple | list) else v) for v in searched or ()]
+        low, high = float(low), float(high)
     except (TypeError, ValueError):
         return None
-    return (min(values), max(values)) if values else None
+    return (low, high) if math.isfinite(low) and math.isfinite(high) else None

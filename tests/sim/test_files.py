@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import stat
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 import tomlkit
 
+from sim import paths
 from sim.distributions import Beta, Choice, LogNormal, Normal, Triangular, Uniform
 from sim.errors import ScenarioError
 from sim.files import (
@@ -22,7 +24,7 @@ from sim.files import (
     render_scenario,
     write_scenario,
 )
-from sim.scenario import SCHEMA_VERSION, Brand, Channel, JunkMix, Review, Scenario, Target
+from sim.scenario import SCHEMA_VERSION, Brand, BudgetChange, Channel, JunkMix, Review, Scenario, Target
 
 ANNOTATED_PATH = Path(__file__).parent / "data" / "annotated.toml"
 ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # hand-annotated, at the current version
@@ -494,3 +496,17 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
 def test_document_is_a_tomlkit_document() -> None:
     loaded = parse_scenario(ANNOTATED)
     assert isinstance(loaded.document, tomlkit.TOMLDocument) and loaded.path is None
+
+
+def test_a_dated_budget_is_written_read_and_addressed_as_from() -> None:
+    """`from` is the file's key (Python spells the attribute `from_`): a new file, an edited
+    file and a path all use the file's spelling, and each reads back as the same scenario."""
+    change = BudgetChange(from_=dt.date(2026, 10, 5), channel="brand", weekly_budget=3000)
+    planned = Scenario().model_copy(update={"budget_changes": [change]})
+    fresh = render_scenario(planned)
+    edited = render_scenario(planned, based_on=tomlkit.parse(render_scenario(Scenario())))
+    for text in (fresh, edited):
+        assert "from = 2026-10-05" in text and "from_" not in text
+        assert parse_scenario(text).scenario == planned
+    assert paths.get(planned, paths.parse("budget_changes[0].from")) == dt.date(2026, 10, 5)
+    assert paths.get(planned.model_dump(), paths.parse("budget_changes[0].from")) == change.from_

@@ -204,7 +204,9 @@ class FakePlan:
             answer=62400.0 if self.reached else None,
             probability=p,
             binding_constraint=binding,
-            searched=[(40000.0, 0.1), (160000.0, 0.1)],
+            searched="smallest",
+            low=4080.0,
+            high=408000.0,
         )
 
 
@@ -247,3 +249,13 @@ def test_paired_comparison_pairs_replications_and_refuses_unpaired_runs(boarded)
     other = run(more, replications=3, seed=12, executor=InlineExecutor())
     with pytest.raises(NotPaired):
         compare_results(base, other)
+
+
+def test_the_planning_tools_goal_seek_answers_through_the_adapter():
+    s = tiny(targets=[{"metric": "mql", "value": 800, "owner": "marketing"}])
+    answer = goal.what_would_have_to_change(
+        s, s.targets[0], replications=2, seed=3, executor=InlineExecutor()
+    )
+    assert answer.available and answer.reached
+    assert answer.value is not None and answer.value > answer.current  # more budget, more MQLs
+    assert answer.text.startswith("Total marketing budget of USD ")
