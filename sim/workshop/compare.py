@@ -67,6 +67,11 @@ def compare_results(
             f"replications) and '{alternative.scenario_name}' (seed {alternative.seed}, "
             f"{alternative.replications}) do not share their random numbers"
         )
+    if (base.week_starts, base.warmup_weeks) != (alternative.week_starts, alternative.warmup_weeks):
+        raise NotPaired(
+            f"'{alternative.scenario_name}' measures other weeks than '{base.scenario_name}' "
+            "(start date, weeks or warm-up differ): their totals cannot be compared"
+        )
     rows = tuple(_row(name, base, alternative) for name in metrics)
     return Comparison(
         base.scenario_name, alternative.scenario_name, base.replications, base.seed, rows

@@ -132,10 +132,7 @@ def answer_from(
     if span is not None:
         low, high = (lever_value(lever, v, currency) for v in span)
         upto = f" anywhere from {low} to {high}"
-    text = (
-        f"{lever} alone cannot make it {words.percent(wanted, 0)} likely{upto}: at best "
-        f"{likely} ({count})."
-    )
+    text = f"{lever} alone cannot make it {words.percent(wanted, 0)} likely{upto}."
     binding = result.binding_constraint
     if binding is not None:
         relaxed = words.percent(binding.probability_if_relaxed, 0)
