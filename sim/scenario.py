@@ -655,8 +655,8 @@ class Sales(Section):
     ae_backlog_limit: NonNegative = field(
         10.0,
         "SQLs per AE",
-        "When more SQLs than this per AE wait for an AE, reps stop prospecting (they keep "
-        "working MQLs) and the hours they would have prospected are idle.",
+        "Reps book no more meetings than fill the AEs' line to this many waiting SQLs per AE: "
+        "prospecting hours beyond that are idle (they keep working MQLs).",
         label="SQLs waiting per AE that pause prospecting",
     )
     sql_max_wait_days: Positive = field(

@@ -595,11 +595,13 @@ class FunnelModel:
         open_now = self.ae.open_now()
         opp_hours = min(open_now * sales.ae_hours_per_opportunity_week, ae_duty)
         self.ae.expire()
-        paused = self.ae.waiting() > sales.ae_backlog_limit * sales.ae_count
-        sdr_prospecting = self.sdr.block_hours + (0.0 if paused else left)
-        ae_prospecting = 0.0 if paused else ae_duty - opp_hours
+        room = max(sales.ae_backlog_limit * sales.ae_count - self.ae.waiting(), 0)
+        sdr_free = self.sdr.block_hours + left
+        sdr_prospecting, ae_prospecting = self.prospecting.hours_for(
+            room, sdr_free, ae_duty - opp_hours
+        )
         series["sdr_hours"][week] = sdr_duty
-        series["sdr_idle_hours"][week] = left if paused else 0.0
+        series["sdr_idle_hours"][week] = sdr_free - sdr_prospecting
         series["ae_hours"][week] = ae_duty
         series["ae_opportunity_hours"][week] = opp_hours
         series["outbound_hours"][week] = sdr_prospecting + ae_prospecting

@@ -8,8 +8,10 @@ scaling. A fresh account turns into a conversation with chance outbound_sqls_per
 accounts_per_prospecting_hour, and the conversation is an SQL if it meets the agreed BANT items
 (the same rule as for MQLs). An AE's spare hour counts as ae_outbound_sqls_per_hour /
 outbound_sqls_per_hour of an SDR's: it uses up accounts in proportion to what it yields.
-When the SQLs waiting for an AE exceed `ae_backlog_limit` per AE, prospecting stops: SDRs cannot
-book more meetings than AEs can take.
+Reps book no more meetings than the AEs can take: each week they prospect only the hours whose
+conversations fit in the line up to `ae_backlog_limit` waiting SQLs per AE, and the rest of their
+prospecting time is idle. The cut is gradual (hours in proportion to the room left), so adding
+SDRs beyond what AEs can absorb adds idle time, not a queue that sours every waiting SQL.
 """
 
 from __future__ import annotations
@@ -90,6 +92,15 @@ class Prospecting:
         """Accounts that may be worked now (not resting)."""
         return max(self.universe - sum(self.rest), 0)
 
+    def hours_for(self, room: float, sdr_hours: float, ae_hours: float) -> tuple[float, float]:
+        """The prospecting hours worth working when the AEs have room for `room` more waiting
+        SQLs: reps book no more meetings than AEs can take, SDR hours first, so beyond that the
+        hours stay idle. Counted at the conversation rate, an upper bound of the SQLs found."""
+        sales = self.s.sales
+        sdr_used = _capped(sdr_hours, room, sales.outbound_sqls_per_hour)
+        room -= sdr_used * sales.outbound_sqls_per_hour
+        return sdr_used, _capped(ae_hours, max(room, 0.0), sales.ae_outbound_sqls_per_hour)
+
     def week(self, week: int, sdr_hours: float, ae_hours: float) -> SourcedLeads:
         """Work the universe for a week of prospecting hours; the SQLs appear next week."""
         available = self.available()
@@ -138,3 +149,9 @@ class Prospecting:
         ]
         missing = np.array([m if v == decisions.SQL else -1 for v, m in verdicts], np.int8)
         return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing)
+
+
+def _capped(hours: float, room: float, per_hour: float) -> float:
+    """Hours of prospecting that find at most `room` conversations at `per_hour` each."""
+    hours = max(hours, 0.0)
+    return min(hours, room / per_hour) if per_hour > 0 else hours
