@@ -24,7 +24,16 @@ from sim.files import (
     render_scenario,
     write_scenario,
 )
-from sim.scenario import SCHEMA_VERSION, Brand, BudgetChange, Channel, JunkMix, Review, Scenario, Target
+from sim.scenario import (
+    SCHEMA_VERSION,
+    Brand,
+    BudgetChange,
+    Channel,
+    JunkMix,
+    Review,
+    Scenario,
+    Target,
+)
 
 ANNOTATED_PATH = Path(__file__).parent / "data" / "annotated.toml"
 ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # hand-annotated, at the current version
