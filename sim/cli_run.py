@@ -144,7 +144,7 @@ def format_summary(result: RunResult) -> str:
             value = format_value(t.target.value, unit, result.currency)
             lines.append(
                 f"  {t.target.owner:<10} {t.target.metric} {sign} {value} in {t.target.period}: "
-                f"{100 * t.probability:.0f}%"
+                f"{100 * t.probability:.0f}% ({t.hits} of {t.replications} replications)"
             )
     if result.variance:
         lines += ["", "where the spread comes from (share of variance from uncertain inputs):"]

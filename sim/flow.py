@@ -55,7 +55,7 @@ from sim.model.arrivals import Cells, ChannelPlan, budget_calendar, draw_leads
 from sim.model.codes import Source
 from sim.model.decisions import MAX_WIN_PROBABILITY, base_win_probability, contact_probability
 from sim.results import period_weeks
-from sim.scenario import Scenario
+from sim.scenario import Definitions, Scenario
 from sim.uncertain import centralize
 
 SAMPLE_PER_CHANNEL = 3000  # virtual leads per channel and awareness level
@@ -314,7 +314,9 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         ev.add("sdr_junk_hours", lead, a1, glance * junk)
         ev.add("first_attempts", lead, a1, w * followed)
         ev.add("wait_hours", lead, a1, w * followed * wait1)
-        ev.add("within_sla", lead, a1, w * followed * (wait1 <= d.sla_hours))
+        sla = _sla_hours(d, rule, smp, lead, t)
+        waited = schedule.business_hours_between(t, a1)  # the SLA counts business hours
+        ev.add("within_sla", lead, a1, w * followed * (waited <= sla + 1e-9))
         ev.add("within_hour", lead, a1, w * followed * (wait1 <= 1.0))
 
         branches = [(a1 + sales.glance_hours, w * (1 - followed), ws * (1 - followed))]
@@ -367,6 +369,16 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         lead, t, w, ws = _recycle(rule, smp, lead, branches, horizon)
         first = np.zeros(len(lead), bool)
     return ev, sql
+
+
+def _sla_hours(
+    d: Definitions, rule: engagement.ScoringRule, smp: _Sample, lead: np.ndarray, t: np.ndarray
+) -> np.ndarray:
+    """Each visit's follow-up SLA: the demo-request one if the touch that made it an MQL (the
+    lead's touch at its MQL moment) was a demo request, else the general one."""
+    touch = np.searchsorted(smp.touch_key, lead * _KEY_SCALE + t - 1e-4, side="left")
+    kind = smp.touches.kind[np.minimum(touch, len(smp.touches.kind) - 1)]
+    return np.where(rule.is_demo(kind), d.demo_request_sla_hours, d.sla_hours)
 
 
 def _recycle(

@@ -84,6 +84,12 @@ class TargetResult:
     target: Target
     probability: float  # share of replications that meet it
     value: Summary  # the metric over the target's period
+    hits: int = 0  # replications that meet it: "12 of 40 replications", never a bare "0%"
+    values: tuple[float, ...] = ()  # the metric in each replication (the board's distribution)
+
+    @property
+    def replications(self) -> int:
+        return len(self.values)
 
 
 def week_starts(scenario: Scenario) -> list[dt.date]:
@@ -228,6 +234,8 @@ class RunResult:
                     {
                         **t.target.model_dump(),
                         "probability": t.probability,
+                        "hits": t.hits,
+                        "replications": t.replications,
                         "value": asdict(t.value),
                     }
                     for t in self.targets
@@ -408,10 +416,15 @@ def _target_result(
     rep_totals = [totals(r.weekly, weeks) for r in records]
     compute = METRICS[target.metric].compute
     values = [float(compute(t)) for t in rep_totals]
-    hit = np.mean([meets(target, v) for v in values])
+    hits = sum(meets(target, v) for v in values)
     centre, se = pooled(target.metric, stack_totals(rep_totals))
-    value = Summary.of(values, METRICS[target.metric].bounds, centre, se)
-    return TargetResult(target, float(hit), value)
+    return TargetResult(
+        target,
+        hits / len(values),
+        Summary.of(values, METRICS[target.metric].bounds, centre, se),
+        hits,
+        tuple(values),
+    )
 
 
 def headline_rows(result: RunResult) -> list[tuple[str, Summary, str]]:

@@ -11,9 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from sim.metrics import METRICS
 from sim.ranges import (
@@ -28,7 +35,7 @@ from sim.ranges import (
     uncertain,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 JUNK_TYPES = ("existing_customer", "outside_area", "product_not_offered", "student_competitor")
 
 
@@ -840,7 +847,19 @@ class Definitions(Section):
     demo_request_is_mql: bool = Field(True, description="A demo request is an immediate MQL.")
     review_step: bool = Field(False, description="A marketer reviews each MQL before hand-off.")
     sla_hours: Positive = field(
-        24.0, "hours", "Agreed time from hand-off to first attempt.", label="Follow-up SLA"
+        24.0,
+        "business hours",
+        "Agreed time from the MQL moment to the first contact attempt, counted in the SDRs' "
+        "working hours (a lead that arrives on Friday evening and is called at 9:05 on Monday "
+        "waited 5 business minutes).",
+        label="Follow-up SLA",
+    )
+    demo_request_sla_hours: Positive = field(
+        4.0,
+        "business hours",
+        "The follow-up SLA of an MQL that asked for a demo or a call (often shorter), in the "
+        "same working hours.",
+        label="Follow-up SLA for demo requests",
     )
     sql_requires_budget: bool = Field(True, description="SQL needs Budget (BANT).")
     sql_requires_authority: bool = Field(True, description="SQL needs Authority (BANT).")
@@ -885,6 +904,92 @@ class Target(Section):
                 f"period must be 'horizon' or a quarter like '2027-Q2', got '{period}'"
             ) from None
         return period
+
+
+def _date_text(value: object) -> object:
+    """A date as 'YYYY-MM-DD' text (a TOML date is accepted too), or '' for none yet."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"a date is written like 2026-03-14, got '{value}'") from None
+    return value
+
+
+DateText = Annotated[str, BeforeValidator(_date_text), Field(max_length=10)]
+Team = Literal["marketing", "sales", "other"]
+
+
+class Participant(Section):
+    """Someone in the room: their name, their team and (optionally) their role."""
+
+    name: str = Field(min_length=1, max_length=80, description="Their name.")
+    team: Team = Field("marketing", description="marketing, sales or other.")
+    role: str = Field("", max_length=80, description='Their role, e.g. "VP Sales".')
+
+
+class SignOff(Section):
+    """Who signed the agreement for their team, and when."""
+
+    names: list[str] = Field(default_factory=list, max_length=20, description="Who signed.")
+    date: DateText = Field("", description="When they signed (YYYY-MM-DD).")
+
+
+class Action(Section):
+    """Something someone will do after the workshop, by a date."""
+
+    text: str = Field(min_length=1, max_length=300, description="What will be done.")
+    owner: str = Field("", max_length=80, description="Who does it.")
+    due: DateText = Field("", description="By when (YYYY-MM-DD).")
+
+
+class Agreement(Section):
+    """What only the room decides: who agreed, what each side owes the other, risks, actions,
+    the review cadence and the target board's colours. The definitions and targets it agrees
+    to are the scenario's own [definitions] and [[targets]] (one source, no copies)."""
+
+    status: Literal["draft", "agreed"] = Field(
+        "draft",
+        description="draft while the room is still deciding; agreed once both teams signed. "
+        "Editing a definition or a target of an agreed scenario turns it back to draft.",
+    )
+    date: DateText = Field("", description="The workshop's date (YYYY-MM-DD).")
+    participants: list[Participant] = Field(default_factory=list, max_length=40)
+    marketing_commits: list[str] = Field(
+        default_factory=list, max_length=20, description="What marketing owes sales."
+    )
+    sales_commits: list[str] = Field(
+        default_factory=list, max_length=20, description="What sales owes marketing."
+    )
+    risks: list[str] = Field(default_factory=list, max_length=30, description="Known risks.")
+    actions: list[Action] = Field(default_factory=list, max_length=40)
+    review_cadence: str = Field(
+        "", max_length=200, description='When the teams review the numbers, e.g. "monthly".'
+    )
+    sign_off: SignOff = Field(default_factory=SignOff)
+    green_at: plain(Range(0.0, 1.0)) = field(
+        0.7,
+        "probability",
+        "The target board shows a target green when the plan meets it at least this often.",
+        label="Green from",
+    )
+    amber_at: plain(Range(0.0, 1.0)) = field(
+        0.3,
+        "probability",
+        "...amber from this probability, red below it.",
+        label="Amber from",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> Agreement:
+        if self.amber_at > self.green_at:
+            raise ValueError(
+                f"agreement.amber_at ({self.amber_at:g}) must not be above agreement.green_at "
+                f"({self.green_at:g})"
+            )
+        return self
 
 
 class Simulation(Section):
@@ -957,6 +1062,7 @@ class Scenario(Section):
     attribution: Attribution = Field(default_factory=Attribution)
     definitions: Definitions = Field(default_factory=Definitions)
     targets: list[Target] = Field(default_factory=list, max_length=50)
+    agreement: Agreement = Field(default_factory=Agreement)
     budget_changes: list[BudgetChange] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")

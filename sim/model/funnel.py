@@ -26,6 +26,8 @@ from sim.model.attribution import credit
 from sim.model.codes import (
     ANONYMOUS,
     CREATION,
+    CREATION_DEMO,
+    DEMO,
     JUNK_REASON,
     LOSS,
     LOSS_REASONS,
@@ -118,7 +120,6 @@ class FunnelModel:
         self.marketing_touch = np.array(
             [c.source == "marketing" for c in s.channels] + [True, False]
         )
-        self.rec = Recorder(self.weeks, s.definitions.sla_hours)
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
         self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
@@ -160,6 +161,8 @@ class FunnelModel:
         self.schedule = DutySchedule.for_scenario(
             s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
         )
+        d = s.definitions
+        self.rec = Recorder(self.weeks, d.sla_hours, d.demo_request_sla_hours, self.schedule)
         self.trust = TeamTrust(
             s.trust, sales.sdr_count, numbers.child(self.root, "reps"), sales.outbound_block_hours
         )
@@ -259,13 +262,14 @@ class FunnelModel:
         mql = mql[when < self.horizon]
         self._add_cards(new, mql, base, offset)
         first = touches.offset[:-1][mql]
-        for lead, t, score in zip(
+        for lead, t, score, touch in zip(
             (base + mql).tolist(),
             touches.time[table.cross[first]].tolist(),
             table.score[first].tolist(),
+            first_cross[mql].tolist(),  # the touch that makes it an MQL
             strict=True,
         ):
-            self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score))
+            self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score, touch))
 
     def _add_cards(self, new: NewLeads, idx: np.ndarray, base: int, offset: np.ndarray) -> None:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
@@ -303,21 +307,21 @@ class FunnelModel:
 
     def _schedule_due(self, week: int) -> None:
         now, timeout, arrive = self.env.now, self.env.timeout, self._mql
-        for t, lead, score in self._due[week]:
-            timeout(t - now, (lead, score)).callbacks.append(arrive)
+        for t, lead, score, touch in self._due[week]:
+            timeout(t - now, (lead, score, touch)).callbacks.append(arrive)
         self._due[week] = []
 
-    def _schedule_mql(self, lead: int, t: float, score: float) -> None:
+    def _schedule_mql(self, lead: int, t: float, score: float, touch: int) -> None:
         week = int(t // HOURS_PER_WEEK)
         if week <= self.week:
-            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score))
+            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score, touch))
             event.callbacks.append(self._mql)
         elif week < self.weeks:
-            self._due[week].append((t, lead, score))
+            self._due[week].append((t, lead, score, touch))
 
     def _mql(self, event: simpy.Event) -> None:
         """The lead's score crossed the threshold (or it asked for a demo): it raised its hand."""
-        lead, score = event._value
+        lead, score, touch = event._value  # touch: the touch that made it an MQL
         now = self.env.now
         card = self.cards[lead]
         visit = self.visits[lead]
@@ -327,7 +331,8 @@ class FunnelModel:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
             self._value["mql_age_days"](now, (now - card.created) / HOURS_PER_DAY)
-        mql = MqlVisit(lead, card, visit, now)
+        demo = self.touches.rows["kind"][touch] in (DEMO, CREATION_DEMO)  # the demo-request SLA
+        mql = MqlVisit(lead, card, visit, now, demo)
         if self.review is None:
             self._hand_off(mql, score)
         else:
@@ -432,7 +437,8 @@ class FunnelModel:
         if j < card.touch_end:
             k = int(self.touches.rows["cross"][j])
             if k >= 0 and self.touch_time[k] < self.horizon:
-                self._schedule_mql(lead, self.touch_time[k], float(self.touches.rows["score"][j]))
+                score = float(self.touches.rows["score"][j])
+                self._schedule_mql(lead, self.touch_time[k], score, k)
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 

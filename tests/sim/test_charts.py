@@ -232,7 +232,7 @@ def test_attribution_draws_the_model_and_measure_asked_for(result: RunResult):
 
 def test_the_sla_panel_names_the_scenarios_follow_up_time(result: RunResult, scenario: Scenario):
     fig = drawn("sales_capacity", result, scenario, SIZES[2])
-    hours = f"within {scenario.definitions.sla_hours:g} h"
+    hours = f"within {scenario.definitions.sla_hours:g} business hours"
     assert any(hours in t.get_text() for t in fig.findobj(Text))
 
 

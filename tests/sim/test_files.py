@@ -36,7 +36,7 @@ from sim.scenario import (
 )
 
 ANNOTATED_PATH = Path(__file__).parent / "data" / "annotated.toml"
-ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # a hand-annotated version-1 file
+ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # hand-annotated, at the current version
 
 
 @pytest.fixture(autouse=True)
