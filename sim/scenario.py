@@ -847,7 +847,7 @@ class Definitions(Section):
     demo_request_is_mql: bool = Field(True, description="A demo request is an immediate MQL.")
     review_step: bool = Field(False, description="A marketer reviews each MQL before hand-off.")
     sla_hours: Positive = field(
-        24.0,
+        8.0,
         "business hours",
         "Agreed time from the MQL moment to the first contact attempt, counted in the SDRs' "
         "working hours (a lead that arrives on Friday evening and is called at 9:05 on Monday "
