@@ -2,8 +2,8 @@
 
 Run with `make bench` (or `.venv/bin/python bench/engine.py`). It prints the figures the engine-v2
 issue asks for beside their targets, so a slowdown shows up as NOT MET instead of as a vague
-feeling that the app got sluggish. It is a benchmark, not a test: the machine is noisy (other processes share
-the two cores), so it reports medians and never fails the build.
+feeling that the app got sluggish. It is a benchmark, not a test: the machine is noisy (other
+processes share the two cores), so it reports medians and never fails the build.
 """
 
 from __future__ import annotations

@@ -24,15 +24,31 @@ from pydantic import (
 
 from sim.metrics import METRICS
 from sim.ranges import (
+    AtLeastOne,
     CarryOver,
+    HalfTo200,
+    HorizonWeeks,
+    HourOfDay,
     NonNegative,
+    OneTo16,
+    PlainShare,
     Positive,
     PositiveCount,
     Probability,
-    Range,
+    ReplicationCount,
+    SeedNumber,
+    TenthTo10,
+    UpTo2,
+    UpTo3,
+    UpTo7,
+    UpTo20,
+    UpTo200,
+    UpTo500,
+    UpTo520,
+    UpToHalf,
+    WarmupWeeks,
+    WeeksInAYear,
     field,
-    plain,
-    uncertain,
 )
 
 SCHEMA_VERSION = 2
@@ -200,7 +216,7 @@ def _default_channels() -> list[Channel]:
 class Targeting(Section):
     """How targeting breadth trades volume for quality, for every budget channel."""
 
-    cpl_ratio_narrow_to_broad: uncertain(Range(1.0)) = field(
+    cpl_ratio_narrow_to_broad: AtLeastOne = field(
         4.0,
         "x",
         "How many times more a lead costs at the narrowest targeting than the broadest.",
@@ -212,7 +228,7 @@ class Targeting(Section):
         "How much higher the average ICP fit is at narrowest targeting.",
         label="Fit gained by narrowest targeting",
     )
-    junk_ratio_broad_to_narrow: uncertain(Range(1.0)) = field(
+    junk_ratio_broad_to_narrow: AtLeastOne = field(
         4.0,
         "x",
         "How many times more junk the broadest targeting brings than the narrowest.",
@@ -239,7 +255,7 @@ class Brand(Section):
         "Robyn, PyMC-Marketing and Meridian, so a fitted value can be typed in.",
         label="Brand memory: share of last week's awareness kept",
     )
-    hill_shape: uncertain(Range(0.1, 10.0)) = field(
+    hill_shape: TenthTo10 = field(
         1.5,
         "",
         "Hill curve shape (a): above 1, awareness builds slowly then saturates.",
@@ -254,7 +270,7 @@ class Brand(Section):
     saturation: bool = Field(
         True, description="Pass adstock through the Hill curve (off: awareness stays at 0)."
     )
-    lag_weeks: uncertain(Range(0, 52, integer=True)) = field(
+    lag_weeks: WeeksInAYear = field(
         6,
         "weeks",
         "Delay before awareness changes show in CPL, response and win rates.",
@@ -290,7 +306,7 @@ class Brand(Section):
 class Buyers(Section):
     """The latent buying state of each lead's account: most leads are not ready to buy."""
 
-    fit_concentration: uncertain(Range(0.5, 200.0)) = field(
+    fit_concentration: HalfTo200 = field(
         5.0,
         "",
         "How tightly ICP fit clusters around a channel's mean (beta concentration).",
@@ -321,7 +337,7 @@ class Buyers(Section):
         "Engagements a lead makes on its own while not in market.",
         label="Engagements on its own",
     )
-    in_market_engagement_factor: uncertain(Range(1.0)) = field(
+    in_market_engagement_factor: AtLeastOne = field(
         8.0,
         "x",
         "How much more an in-market buyer engages (B2B buyers consume 13-17 "
@@ -366,8 +382,8 @@ class EngagementKind(Section):
     share: NonNegative = field(
         1.0, "weight", "Relative frequency of this engagement.", label="How often"
     )
-    points: uncertain(Range(0.0, 200.0)) = field(5.0, "points", "Behaviour points it scores.")
-    intent_factor: uncertain(Range(0.0, 20.0)) = field(
+    points: UpTo200 = field(5.0, "points", "Behaviour points it scores.")
+    intent_factor: UpTo20 = field(
         1.0,
         "x",
         "How much likelier it is from an in-market buyer (pricing pages: high).",
@@ -379,13 +395,13 @@ class Scoring(Section):
     """Lead scoring: observed fit points plus decaying behaviour points ("Why Sales Shuns B2B
     Marketing Qualified Leads")."""
 
-    fit_points_max: uncertain(Range(0.0, 200.0)) = field(
+    fit_points_max: UpTo200 = field(
         40.0,
         "points",
         "Points for a perfect ICP fit (industry, size, revenue, geography, title/role).",
         label="Points for a perfect fit",
     )
-    fit_data_noise: uncertain(Range(0.0, 1.0)) = field(
+    fit_data_noise: Probability = field(
         0.15,
         "sd of fit",
         "Data-quality noise: how wrongly the CRM sees a lead's fit.",
@@ -440,7 +456,7 @@ class Nurture(Section):
     """Nurture programme: cadence and relevance drive engagement and readiness (BCM, "Marketing vs.
     Sales Leads", 2025; Welsh, "Sales Leads Vs Marketing Leads", 2017)."""
 
-    touches_per_week: uncertain(Range(0.0, 7.0)) = field(
+    touches_per_week: UpTo7 = field(
         0.5, "touches/week", "Nurture emails/content sent to each lead in nurture per week."
     )
     content_relevance: Probability = field(
@@ -477,7 +493,7 @@ class Trust(Section):
         "Starting trust, the team average. Only 7% of reps think MQLs are good (MASS Engines).",
         label="Starting trust",
     )
-    initial_spread: uncertain(Range(0.0, 0.5)) = field(
+    initial_spread: UpToHalf = field(
         0.14, "sd", "Spread of starting trust across reps.", label="Spread of starting trust"
     )
     learning_rate: Probability = field(
@@ -537,10 +553,10 @@ class Sales(Section):
     ae_count: PositiveCount = field(
         10, "reps", "Account executives working opportunities.", label="AEs"
     )
-    workday_start_hour: plain(Range(0, 23, integer=True)) = field(
+    workday_start_hour: HourOfDay = field(
         9, "hour", "When the working day starts (Monday to Friday).", label="Working day starts at"
     )
-    workday_hours: uncertain(Range(1.0, 16.0)) = field(
+    workday_hours: OneTo16 = field(
         8.0, "hours/day", "Working hours per day, Monday to Friday.", label="Working hours per day"
     )
     always_on_duty: bool = Field(
@@ -639,7 +655,7 @@ class Sales(Section):
         "accounts",
         "Target accounts outbound prospecting can work: the ideal-customer universe is finite.",
     )
-    account_rest_weeks: uncertain(Range(0.0, 520.0)) = field(
+    account_rest_weeks: UpTo520 = field(
         26.0,
         "weeks",
         "A worked account rests this long before prospecting can work it again, so returns per "
@@ -771,11 +787,11 @@ class Deals(Section):
         "Median time from opportunity to close: weeks to months.",
         label="Sales cycle",
     )
-    cycle_spread: uncertain(Range(0.0, 2.0)) = field(
+    cycle_spread: UpTo2 = field(
         0.5, "log sd", "Spread of cycle times.", label="Spread of sales cycles"
     )
     deal_size: Positive = field(30000.0, "currency (median)", "Median deal size at fit 0.5.")
-    deal_size_spread: uncertain(Range(0.0, 3.0)) = field(
+    deal_size_spread: UpTo3 = field(
         0.6, "log sd", "Spread of deal sizes.", label="Spread of deal sizes"
     )
     fit_size_effect: NonNegative = field(
@@ -835,10 +851,10 @@ class Attribution(Section):
 class Definitions(Section):
     """The lead definitions both teams agree to: these ARE the model's parameters (mech. 12)."""
 
-    mql_threshold: uncertain(Range(0.0, 500.0)) = field(
+    mql_threshold: UpTo500 = field(
         50.0, "points", "Score (fit + behaviour) at which a lead becomes an MQL."
     )
-    fit_minimum: uncertain(Range(0.0, 200.0)) = field(
+    fit_minimum: UpTo200 = field(
         0.0,
         "fit points",
         "Minimum observed fit points for an MQL (0 = no minimum).",
@@ -969,13 +985,13 @@ class Agreement(Section):
         "", max_length=200, description='When the teams review the numbers, e.g. "monthly".'
     )
     sign_off: SignOff = Field(default_factory=SignOff)
-    green_at: plain(Range(0.0, 1.0)) = field(
+    green_at: PlainShare = field(
         0.7,
         "probability",
         "The target board shows a target green when the plan meets it at least this often.",
         label="Green from",
     )
-    amber_at: plain(Range(0.0, 1.0)) = field(
+    amber_at: PlainShare = field(
         0.3,
         "probability",
         "...amber from this probability, red below it.",
@@ -995,16 +1011,16 @@ class Agreement(Section):
 class Simulation(Section):
     """How long to simulate and how many times (structural: plain numbers only)."""
 
-    weeks: plain(Range(4, 520, integer=True)) = field(
+    weeks: HorizonWeeks = field(
         104, "weeks", "Simulated weeks, warm-up included.", label="Weeks simulated"
     )
-    warmup_weeks: plain(Range(0, 260, integer=True)) = field(
+    warmup_weeks: WarmupWeeks = field(
         26, "weeks", "Weeks simulated before measuring, so queues and trust settle."
     )
-    replications: plain(Range(1, 10000, integer=True)) = field(
+    replications: ReplicationCount = field(
         40, "runs", "Monte Carlo replications for a full run.", label="Replications (runs)"
     )
-    seed: plain(Range(0, 2**63 - 1, integer=True)) = field(
+    seed: SeedNumber = field(
         20261125,
         "",
         "Random seed: same scenario + same seed = the same numbers.",

@@ -227,8 +227,8 @@ def axes_width_pt(ax: Axes) -> float:
         share = float(ax.get_position().width)
     else:
         grid = spec.get_gridspec()
-        ratios = grid.get_width_ratios() or [1.0] * grid.ncols
-        share = sum(ratios[c] for c in spec.colspan) / sum(ratios)
+        ratios = np.asarray(grid.get_width_ratios() or [1.0] * grid.ncols, dtype=float)
+        share = float(ratios[list(spec.colspan)].sum() / ratios.sum())
     return max(share * figure_width_pt(figure_of(ax)) - decoration, 100.0)
 
 

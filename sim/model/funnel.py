@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -154,7 +154,8 @@ class FunnelModel:
         self.rule = engagement.ScoringRule.build(s)
         self._handed = [0] * n_ch  # per channel, since the last learning review: hand-offs
         self._junk_rejected = [0] * n_ch  # ... and of those, rejected as junk
-        self._due: list[list[tuple[float, int, float]]] = [[] for _ in range(self.weeks)]
+        # each week's MQL moments: (when, lead, score, the touch that made it an MQL)
+        self._due: list[list[tuple[float, int, float, int]]] = [[] for _ in range(self.weeks)]
         self.week = 0
 
         sales = s.sales
@@ -208,7 +209,7 @@ class FunnelModel:
         self.sdr.let_go()
         self.ae.let_go()
 
-    def _weekly(self) -> Iterator[simpy.Event]:
+    def _weekly(self) -> Generator[simpy.Event, None, None]:
         block = LEARNING_REVIEW_WEEKS if self.s.learning.enabled else self.weeks
         for week in range(self.weeks):
             self.week = week
@@ -336,16 +337,16 @@ class FunnelModel:
         if self.review is None:
             self._hand_off(mql, score)
         else:
-            self._review(mql, card, score)
+            self._review(self.review, mql, card, score)
 
-    def _review(self, visit: MqlVisit, card: Card, score: float) -> None:
+    def _review(self, desk: ReviewDesk, visit: MqlVisit, card: Card, score: float) -> None:
         """A marketer checks the MQL: junk and poor fit are stopped, evidence is attached."""
         now, cfg = self.env.now, self.s.review
-        done, handoff = self.review.finish(now)
+        done, handoff = desk.finish(now)
         self.rec.add("spend_review", now, cfg.cost_per_review)
-        self.rec.add("reviewer_hours", now, self.review.reviewer_hours_per_review)
+        self.rec.add("reviewer_hours", now, desk.reviewer_hours_per_review)
         self.state[visit.lead] = State.REVIEW
-        verdict = self.review.verdict(visit, not card.need)
+        verdict = desk.verdict(visit, not card.need)
         if verdict == PASS:
             self._count["reviewed"](handoff)
             self._value["review_wait_hours"](handoff, handoff - now)

@@ -288,8 +288,8 @@ def _cover(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flowable
 
 def _definitions(s: Scenario, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     out = _section(SECTIONS[0], st)
-    for d in words.definitions(s):
-        out += [_p(d.title, st["h2"]), _p(d.sentence, st["body"])]
+    for sentence in words.definitions(s):
+        out += [_p(sentence.title, st["h2"]), _p(sentence.sentence, st["body"])]
     d, sales = s.definitions, s.sales
     rows = [
         ["Criterion", "Agreed value", "In the file"],
