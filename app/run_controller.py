@@ -112,6 +112,9 @@ class RunController(QObject):
         self.workspace.events.run.connect(self._run_arrived)
         self.workspace.events.baseline.connect(self.show_deltas)
         self._scenario_changed(window.scenario)
+        from app.workshop import Workshop  # the target board, presentation mode, the report
+
+        self.workshop = Workshop(window, self)
         self.compare = ComparePlan(window, self)  # the Compare & Plan page, menu and dialogs
 
     def _add_export_menu(self) -> None:
@@ -346,6 +349,7 @@ class RunController(QObject):
         """Cancel every job and wait for their threads (window closing, test teardown)."""
         self.settle.stop()
         self.compare.shutdown(wait_s)
+        self.workshop.shutdown(wait_s)
         self.inbox.timer.stop()
         for job in self._jobs:
             if isinstance(job, RunJob | LiveJob):

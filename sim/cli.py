@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sim
-from sim import cli_plan, cli_run
+from sim import cli_plan, cli_run, cli_workshop
 from sim.errors import ScenarioError
 from sim.files import read_scenario
 from sim.limits import check_runnable
@@ -121,6 +121,18 @@ COMMANDS: list[Command] = [
     Command("schema", "print the JSON Schema of scenario files", _configure_nothing, _schema),
     Command(
         "metrics", "list the metrics targets and reports can name", _configure_nothing, _metrics
+    ),
+    Command(
+        "diff",
+        "list what changed between two scenario files (exit 1 if they differ)",
+        cli_workshop.configure_diff,
+        cli_workshop.diff,
+    ),
+    Command(
+        "report",
+        "simulate a scenario and write the workshop report as a PDF",
+        cli_workshop.configure_report,
+        cli_workshop.report,
     ),
 ]
 

@@ -55,7 +55,7 @@ from sim.model.arrivals import Cells, ChannelPlan, budget_calendar, draw_leads
 from sim.model.codes import Source
 from sim.model.decisions import MAX_WIN_PROBABILITY, base_win_probability, contact_probability
 from sim.results import period_weeks
-from sim.scenario import Scenario
+from sim.scenario import Definitions, Scenario
 from sim.uncertain import centralize
 
 SAMPLE_PER_CHANNEL = 3000  # virtual leads per channel and awareness level
@@ -314,7 +314,9 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         ev.add("sdr_junk_hours", lead, a1, glance * junk)
         ev.add("first_attempts", lead, a1, w * followed)
         ev.add("wait_hours", lead, a1, w * followed * wait1)
-        ev.add("within_sla", lead, a1, w * followed * (wait1 <= d.sla_hours))
+        sla = _sla_hours(d, rule, smp, lead, t)
+        waited = schedule.business_hours_between(t, a1)  # the SLA counts business hours
+        ev.add("within_sla", lead, a1, w * followed * (waited <= sla + 1e-9))
         ev.add("within_hour", lead, a1, w * followed * (wait1 <= 1.0))
 
         branches = [(a1 + sales.glance_hours, w * (1 - followed), ws * (1 - followed))]
@@ -367,6 +369,16 @@ def _visits(s: Scenario, smp: _Sample, level: float) -> tuple[_Events, _SqlEvent
         lead, t, w, ws = _recycle(rule, smp, lead, branches, horizon)
         first = np.zeros(len(lead), bool)
     return ev, sql
+
+
+def _sla_hours(
+    d: Definitions, rule: engagement.ScoringRule, smp: _Sample, lead: np.ndarray, t: np.ndarray
+) -> np.ndarray:
+    """Each visit's follow-up SLA: the demo-request one if the touch that made it an MQL (the
+    lead's touch at its MQL moment) was a demo request, else the general one."""
+    touch = np.searchsorted(smp.touch_key, lead * _KEY_SCALE + t - 1e-4, side="left")
+    kind = smp.touches.kind[np.minimum(touch, len(smp.touches.kind) - 1)]
+    return np.where(rule.is_demo(kind), d.demo_request_sla_hours, d.sla_hours)
 
 
 def _recycle(
@@ -460,8 +472,11 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
                             _acc(out, name + "_tmp", lv * _cum_before_end(h[g], W))
                         continue
                     _acc(out, name, _conv(lv, h[g], W))
-                if mk:
-                    _acc(out, "cohort_sql_tmp", lv * _cum_before_end(flows["sql"][g], W))
+                # Each lead once at its furthest stage; with no queue every SQL is taken up.
+                of = "" if mk else "_partner"
+                sqls = lv * _cum_before_end(flows["sql"][g], W)
+                _acc(out, f"cohort_sql{of}_tmp", sqls)
+                _acc(out, f"cohort_opportunity{of}_tmp", sqls)
                 _acc(out, "opportunities", _conv(lv, flows["sql"][g], W))
                 _acc(out, "lost", _conv(lv, closes[g], W))
                 _acc(out, "cycle_days", _conv(lv, cyc_days[g], W))
@@ -473,8 +488,8 @@ def _weekly(s: Scenario, batches: int) -> list[dict[str, np.ndarray]]:
                         flow = factor * _conv(lv, G, W)
                         cohort = factor * lv * _cum_before_end(G, W)
                     _acc(out, name, flow)
-                    if name == "won" and mk:
-                        _acc(out, "cohort_won_tmp", cohort)
+                    if name == "won":
+                        _acc(out, f"cohort_won{of}_tmp", cohort)
                     if name == "revenue":
                         src = int(plan.source[ch])
                         tag = {
@@ -715,6 +730,11 @@ def _outbound(s: Scenario, out: dict[str, np.ndarray], aw: np.ndarray, cycle: np
     rev_out = np.convolve(out_sql * rev_rate, close_dist)[:W]
     closes_out = np.convolve(out_sql, close_dist)[:W]
     out["sql"] = out["sql"] + out_sql
+    # Sales-sourced leads are SQLs when created: each reaches SQL (and, with no queue, an AE)
+    # in its week, and is won if its deal closes before the end.
+    out["cohort_sql_sales"] = out_sql.copy()
+    out["cohort_opportunity_sales"] = out_sql.copy()
+    out["cohort_won_sales"] = out_sql * won_rate * np.cumsum(close_dist)[W - 1 - np.arange(W)]
     out["opportunities"] = out["opportunities"] + out_sql
     out["pipeline"] = out["pipeline"] + out_sql * amount.mean()
     out["pipeline_sales"] = out_sql * amount.mean()

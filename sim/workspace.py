@@ -41,11 +41,12 @@ from sim.plan.time_use import TimeUse, time_use
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
 
-DELTA_KPIS = (
+DELTA_KPIS = (  # the dashboard's cards
     "revenue",
     "won",
     "mql",
     "sql",
+    "cpl",
     "cac",
     "marketing_sourced_revenue_share",
     "marketing_sourced_pipeline_share",

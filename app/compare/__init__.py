@@ -91,7 +91,7 @@ class ComparePlan(QObject):
         return action
 
     def _build_actions(self) -> None:
-        pin = self._action("pin", "&Pin as baseline", self.pin_baseline, "Ctrl+B")
+        pin = self._action("pin", "&Pin as baseline", self.pin_baseline, "Ctrl+Shift+B")
         pin.setToolTip("Freeze this version: the cards then show each KPI's paired difference")
         self._action("unpin", "&Unpin the baseline", self.unpin)
         self._action("compare_file", "A &file…", self.compare_file)

@@ -25,7 +25,7 @@ CHART_TABS = (
 )
 TABLE_SHARE = 0.45  # at most this share of the page's height: the charts get the rest
 NO_BASELINE = (
-    "No baseline yet. <b>Pin as baseline</b> (Ctrl+B) freezes this version of the scenario; "
+    "No baseline yet. <b>Pin as baseline</b> (Ctrl+Shift+B) freezes this version of the scenario; "
     "then every card and this page show each KPI's paired difference to it as you edit, "
     "and <b>Compare with…</b> adds files and variants."
 )
@@ -35,7 +35,7 @@ READING = (
     "better, red: worse (the interval excludes 0); no tint: no clear difference, or a KPI with "
     "no better way (MQLs). Right-click a column's header to edit, save or remove it."
 )
-NO_BASELINE_CHART = "Pin a baseline (Ctrl+B) to compare scenarios against it."
+NO_BASELINE_CHART = "Pin a baseline (Ctrl+Shift+B) to compare scenarios against it."
 WAITING = "The charts appear when the baseline's first replications are in."
 NO_BRAND = "Compare with brand spend at 0 to see what the brand spend buys."
 

@@ -26,11 +26,15 @@ def test_sweep_values_include_both_ends_and_round_whole_numbers():
         dial(s, "deals.win_rat")
 
 
-@pytest.mark.parametrize(("rep_cost", "best"), [(6000.0, 16.0), (0.0, 31.0)])
-def test_the_sweep_finds_the_cac_optimum_where_the_scenario_puts_it(rep_cost, best):
-    """Dear reps: too few SDRs win too little, too many cost more than they bring, so CAC has
-    its minimum inside; free reps: more SDRs always lower CAC, so the best is the last point."""
-    s = small(sales={"rep_cost_per_week": rep_cost})
+@pytest.mark.parametrize(
+    ("rep_cost", "aes", "best"), [(6000.0, 10, 16.0), (0.0, 30, 31.0)], ids=["dear", "free"]
+)
+def test_the_sweep_finds_the_cac_optimum_where_the_scenario_puts_it(rep_cost, aes, best):
+    """Dear reps and 10 AEs: too few SDRs win too little, and from 16 on the AEs are the limit
+    (reps book no more meetings than AEs can take), so 31 SDRs cost more and win no more: CAC
+    has its minimum inside. Free reps and 30 AEs: more SDRs keep winning deals at no cost, so
+    the best point is the last."""
+    s = small(sales={"rep_cost_per_week": rep_cost, "ae_count": aes})
     result = sweep(
         s,
         "sales.sdr_count",
@@ -43,7 +47,7 @@ def test_the_sweep_finds_the_cac_optimum_where_the_scenario_puts_it(rep_cost, be
     )
     assert result.values == [1, 16, 31]
     assert result.best["cac"] == best and result.candidates["cac"] == [best]
-    assert result.best["won"] == 31
+    assert best in result.candidates["won"] and 1.0 not in result.candidates["won"]
     stats = result.points[1].metrics["cac"]
     assert stats.p5 <= stats.mean <= stats.p95 and stats.ci_low <= stats.mean <= stats.ci_high
 
