@@ -205,11 +205,16 @@ def win_probability(
     return _at_most(p, MAX_WIN_PROBABILITY)
 
 
-def deal_promise(cfg: Deals, fit: float, in_market: bool, missing_bant: int) -> float:
+def deal_promise(
+    cfg: Deals,
+    fit: float | np.ndarray,
+    in_market: bool | np.ndarray,
+    missing_bant: int | np.ndarray,
+) -> float | np.ndarray:
     """How promising a waiting SQL looks to sales: its expected deal value by what is known of
     it (fit, BANT, timing), not by the deal's own draw. AEs take up the most promising first."""
     p = win_probability(cfg, fit, in_market, missing_bant, 0.0, 0.0, 0.0)
-    return p * float(mean_deal_amount(cfg, fit))
+    return p * mean_deal_amount(cfg, fit)
 
 
 def deal_amount(cfg: Deals, fit: float | np.ndarray, z: float | np.ndarray) -> float | np.ndarray:
