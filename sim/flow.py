@@ -36,8 +36,10 @@ simulation is the acceptance criterion (tests/sim/test_flow.py):
 * The review and SDR queues are fluid: each desk works the week's profile of expected work in its
   duty hours, first come first served (Lindley's recursion on the expected work of each step of
   the week), so an MQL waits for the shift and behind the night's backlog. Random waits within
-  the day are left out (Erlang C at the day's low utilisation is near zero); deferrals to
-  prospecting take their expected share of SDR capacity; score order counts as first come.
+  the day are left out (Erlang C at the day's utilisation changed no shipped scenario's estimate
+  measurably); deferrals to prospecting take their expected share of SDR capacity; score order
+  counts as first come. Near saturation (SDRs busy over about 70% of their hours) the fluid
+  backlog overstates the morning's wait and the estimate loses accuracy.
 * AE slots are a fluid queue by week (open deals are those opened that the cycle has not yet
   closed): SQLs that find no slot wait and are taken up by class of promise (`deal_promise`),
   the most promising first and in proportion within a class; they go cold after
@@ -78,7 +80,7 @@ NODES = 64  # equal-probability nodes of normal and logit-normal integrals (cycl
 AWARENESS_TOLERANCE = 0.01  # awareness ranges narrower than this use one sample level
 THINNING = 4  # the fixed point is found on every 4th virtual lead, then checked on all
 FIXED_POINT_ROUNDS = 20  # at most this many passes on the thinned sample, until trust and
-TOLERANCE = 1e-3  # slack move less than this
+TOLERANCE = 2.5e-3  # slack move less than this
 FULL_ROUNDS = 2  # then at most this many on the whole sample, until they move less than
 FULL_TOLERANCE = 1e-2  # this (about the thinned sample's own integration error)
 DAMPING = 0.6  # each pass moves trust and slack this far toward what it implies (slack and
@@ -1245,24 +1247,40 @@ class SqlFlows:
     values: dict[str, np.ndarray]  # name -> classes x weeks x span
 
 
-def _inbound_sqls(ctx: Context, flows: list[LeadFlows], source: int) -> SqlFlows:
-    """A source's inbound SQLs and deals, by absolute SQL week (creation convolved in)."""
+def _inbound_sqls(ctx: Context, flows: list[LeadFlows], source: int, by_class: bool) -> SqlFlows:
+    """A source's inbound SQLs and deals by absolute SQL week (creation convolved in), by class
+    of promise or (when no SQL waits for an AE, so classes do not matter) all in one."""
     channels = np.nonzero(ctx.plan.source == source)[0]
     weeks, span = ctx.weeks, _span(ctx)
-    sql = np.zeros((PROMISE_CLASSES, weeks))
-    pipeline = np.zeros((PROMISE_CLASSES, weeks))
-    values = {name: np.zeros((PROMISE_CLASSES, weeks, span)) for name in DEAL_VALUES}
+    classes = PROMISE_CLASSES if by_class else 1
+    sql, pipeline = np.zeros((classes, weeks)), np.zeros((classes, weeks))
+    values = {name: np.zeros((classes, weeks, span)) for name in DEAL_VALUES}
     for level, lf in enumerate(flows):
         volume = ctx.volume(level)
         for ch in channels:
             created = _creation_matrix(volume[:, ch])
-            sql += (created @ lf.flows["sql"][:, ch].T).T
-            pipeline += (created @ lf.flows["pipeline"][:, ch].T).T
+            sql += _by_class(lf.flows["sql"][:, ch], by_class) @ created.T
+            pipeline += _by_class(lf.flows["pipeline"][:, ch], by_class) @ created.T
             for name in DEAL_VALUES:
-                per_lead = lf.deals[name][:, ch]  # classes x weeks x span
+                per_lead = _by_class(lf.deals[name][:, ch], by_class)  # classes x weeks x span
                 moved = created @ per_lead.transpose(1, 0, 2).reshape(weeks, -1)
-                values[name] += moved.reshape(weeks, PROMISE_CLASSES, span).transpose(1, 0, 2)
+                values[name] += moved.reshape(weeks, classes, span).transpose(1, 0, 2)
     return SqlFlows(sql, pipeline, values)
+
+
+def _by_class(per_lead: np.ndarray, by_class: bool) -> np.ndarray:
+    return per_lead if by_class else per_lead.sum(axis=0, keepdims=True)
+
+
+def _inbound_sql_by_class(ctx: Context, flows: list[LeadFlows]) -> np.ndarray:
+    """Inbound SQLs by class of promise and absolute SQL week (what the AE desk is fed)."""
+    out = np.zeros((PROMISE_CLASSES, ctx.weeks))
+    inbound = np.nonzero(ctx.plan.source != Source.SALES)[0]
+    for level, lf in enumerate(flows):
+        volume = ctx.volume(level)
+        for ch in inbound:
+            out += lf.flows["sql"][:, ch] @ _creation_matrix(volume[:, ch]).T
+    return out
 
 
 def _creation_matrix(leads: np.ndarray) -> np.ndarray:
@@ -1448,8 +1466,9 @@ def _take_up(
     return total
 
 
-def _outbound_sqls(ctx: Context, desk: Desk, outbound: Outbound) -> SqlFlows:
-    """Sales-sourced SQLs (created through the week after it was prospected) and their deals."""
+def _outbound_sqls(ctx: Context, desk: Desk, outbound: Outbound, by_class: bool) -> SqlFlows:
+    """Sales-sourced SQLs (created through the week after it was prospected) and their deals,
+    by class of promise or all in one."""
     close, cycle_days = _week_close(ctx)
     mix = outbound.share / outbound.sql_share if outbound.sql_share > 0 else 0 * outbound.share
     sql = mix[:, None] * desk.outbound_sql[None, :]  # classes x weeks
@@ -1458,14 +1477,16 @@ def _outbound_sqls(ctx: Context, desk: Desk, outbound: Outbound) -> SqlFlows:
     values = {}
     for name, value in per_sql.items():
         by_close = cycle_days if name == "cycle_days" else close
-        values[name] = (sql * value[:, None])[:, :, None] * by_close[None, None, :]
-    return SqlFlows(sql, sql * outbound.amount[:, None], values)
+        values[name] = _by_class((sql * value[:, None])[:, :, None] * by_close, by_class)
+    pipeline = _by_class(sql * outbound.amount[:, None], by_class)
+    return SqlFlows(_by_class(sql, by_class), pipeline, values)
 
 
-def _taken_up(ctx: Context, sqls: SqlFlows, desk: Desk) -> dict[str, np.ndarray]:
+def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.ndarray]:
     """A source's weekly SQLs, opportunities, pipeline, closes, wins, revenue, cycle days and
-    days waited: each class's and week's SQLs taken up as the desk did, brand at the week a deal
-    opens and the win chance lost to the weeks waited (`win_probability`'s wait decay)."""
+    days waited: each class's and week's SQLs taken up as the desk did (`Desk.taken`), brand at
+    the week a deal opens and the win chance lost to the weeks waited (`win_probability`'s wait
+    decay)."""
     s, weeks = ctx.s, ctx.weeks
     cfg, lift = s.deals, s.brand.win_rate_lift
     names = ("opportunities", "pipeline", "sql_wait_days", *DEAL_VALUES)
@@ -1475,8 +1496,8 @@ def _taken_up(ctx: Context, sqls: SqlFlows, desk: Desk) -> dict[str, np.ndarray]
     brand_then = 1 + lift * ctx.awareness
     fresh = decisions.win_probability(cfg, 0.5, True, 0, 0.0, 0.0, 0.0)
     span = _span(ctx)
-    for waited in range(desk.taken.shape[2]):
-        share = desk.taken[:, :, waited]  # classes x weeks
+    for waited in range(taken.shape[2]):
+        share = taken[:, :, waited]  # classes x weeks
         opens = arrival + waited
         inside = opens < weeks
         opened = (sqls.sql * share).sum(axis=0)
@@ -1499,7 +1520,8 @@ def _sales_desk(
 ) -> None:
     """SQLs of every source through the AE desk to won deals; prospecting and its hours."""
     s = ctx.s
-    inbound = {src: _inbound_sqls(ctx, flows, src) for src in (Source.MARKETING, Source.PARTNER)}
+    sources = (Source.MARKETING, Source.PARTNER)
+    inbound = {src: _inbound_sqls(ctx, flows, src, by_class=False) for src in sources}
     outbound = Outbound.build(s)
     defer = decisions.defer_probability(s.trust.defer_weight, regime.trust[MATCHER])
     matchers = style_shares(s)[MATCHER]
@@ -1507,13 +1529,18 @@ def _sales_desk(
     blocks = np.minimum(weekly_flow(ctx, flows, "sdr_jobs") * matchers, slots) * defer
     desk = _run_desk(
         ctx,
-        np.sum([f.sql for f in inbound.values()], axis=0),
+        _inbound_sql_by_class(ctx, flows),
         out["sdr_mql_hours"],
         blocks * s.sales.outbound_block_hours,
         outbound,
     )
-    by_source = {src: _taken_up(ctx, f, desk) for src, f in inbound.items()}
-    by_source[Source.SALES] = _taken_up(ctx, _outbound_sqls(ctx, desk, outbound), desk)
+    waits = bool(desk.waiting.any() or desk.cold.any())
+    taken = desk.taken if waits else _at_once(ctx)
+    if waits:
+        inbound = {src: _inbound_sqls(ctx, flows, src, by_class=True) for src in sources}
+    by_source = {src: _taken_up(ctx, f, taken) for src, f in inbound.items()}
+    sales_sourced = _outbound_sqls(ctx, desk, outbound, by_class=waits)
+    by_source[Source.SALES] = _taken_up(ctx, sales_sourced, taken)
     for src, series in by_source.items():
         name = SOURCES[src]
         for base in ("sql", "opportunities", "won", "revenue", "pipeline"):
@@ -1558,19 +1585,18 @@ def _deal_cohorts(
             by_close = np.cumsum(lf.deals["won"][:, ch].sum(axis=0), axis=1)
             reached = by_close[offset, room] * brand
             won += volume[:, ch] * np.bincount(created, weights=reached, minlength=weeks)
-    at_once = _taken_up(ctx, opened_at_sql, _without_waits(ctx))
+    at_once = _taken_up(ctx, opened_at_sql, _at_once(ctx, len(opened_at_sql.sql)))
     out["cohort_opportunity"] = out["cohort_sql"] * _kept(
         taken["opportunities"], at_once["opportunities"]
     )
     out["cohort_won"] = won * _kept(taken["won"], at_once["won"])
 
 
-def _without_waits(ctx: Context) -> Desk:
-    """A desk with room for every SQL at once (to compare what waits cost)."""
-    taken = np.zeros((PROMISE_CLASSES, ctx.weeks, 1))
+def _at_once(ctx: Context, classes: int = 1) -> np.ndarray:
+    """`Desk.taken` of a desk with room for every SQL at once."""
+    taken = np.zeros((classes, ctx.weeks, 1))
     taken[:, :, 0] = 1.0
-    empty = np.zeros(ctx.weeks)
-    return Desk(taken, *([empty] * (len(Desk.__dataclass_fields__) - 1)))
+    return taken
 
 
 def _kept(value: np.ndarray, at_once: np.ndarray) -> float:
