@@ -56,7 +56,6 @@ from __future__ import annotations
 import json
 import math
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -561,7 +560,7 @@ class Events:
     def add(self, name: str, time: np.ndarray, weight: np.ndarray | float) -> None:
         if self.wanted is None or name in self.wanted:
             shape = (self.n,)
-            part = (np.broadcast_to(time, shape), np.broadcast_to(weight, shape))
+            part = (time, np.broadcast_to(weight, shape))  # the same times: the same array
             self.data.setdefault(name, []).append(part)
 
 
@@ -995,14 +994,9 @@ def lead_flows(ctx: Context, level: int, regime: Regime, thinning: int = 1) -> L
     s, smp = ctx.s, ctx.samples[level]
     visited = follow_visits(s, smp, regime, thinning)
     per_lead = thinning / smp.per_channel
-    flows = {
-        name: _histogram(_by_offset, smp, visited.parts(name), ctx.weeks) * per_lead
-        for name in visited.events.data
-    }
-    profiles = {
-        name: _histogram(_by_step, smp, visited.parts(name), ctx.weeks) * per_lead
-        for name in PROFILED
-    }
+    bins = Bins(smp.channel[visited.states.lead], len(s.channels), ctx.weeks)
+    flows = {name: bins.by_offset(visited, name) * per_lead for name in visited.events.data}
+    profiles = {name: bins.by_step(visited, name) * per_lead for name in PROFILED}
     deals: dict[str, np.ndarray] = {}
     if thinning == 1:
         flows["gone"] = _by_offset(smp, _gone(smp, visited), ctx.weeks) * per_lead
@@ -1012,26 +1006,42 @@ def lead_flows(ctx: Context, level: int, regime: Regime, thinning: int = 1) -> L
     return LeadFlows(flows, deals, profiles)
 
 
-def _histogram(
-    binned: Callable[[Sample, tuple[np.ndarray, ...], int], np.ndarray],
-    smp: Sample,
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-    weeks: int,
-) -> np.ndarray:
-    """The parts of a series binned (by week offset or step of the week) and summed."""
-    total = binned(smp, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0)), weeks).astype(float)
-    for part in parts:
-        total += binned(smp, part, weeks)
-    return total
+class Bins:
+    """Histograms of a pass's series by channel and week offset, or step of the week. Many
+    series share their times (an attempt's moment, a call's end), so each time array's cells
+    are worked out once."""
 
+    def __init__(self, channel: np.ndarray, channels: int, weeks: int) -> None:
+        self.channel, self.channels, self.weeks = channel, channels, weeks
+        self._cells: dict[tuple[int, bool], np.ndarray] = {}
 
-def _by_step(smp: Sample, events: tuple[np.ndarray, ...], weeks: int = 0) -> np.ndarray:
-    """Events of virtual leads by channel and step of the week (channels x steps)."""
-    lead, time, weight = events
-    n_ch, steps = int(smp.channel.max()) + 1, queue_steps()
-    step = np.minimum((np.mod(time, HOURS_PER_WEEK) / QUEUE_STEP_HOURS).astype(np.int64), steps - 1)
-    flat = np.bincount(smp.channel[lead] * steps + step, weights=weight, minlength=n_ch * steps)
-    return flat.reshape(n_ch, steps)
+    def by_offset(self, visited: Visited, name: str) -> np.ndarray:
+        return self._binned(visited, name, stepped=False).reshape(self.channels, self.weeks)
+
+    def by_step(self, visited: Visited, name: str) -> np.ndarray:
+        return self._binned(visited, name, stepped=True).reshape(self.channels, queue_steps())
+
+    def _binned(self, visited: Visited, name: str, stepped: bool) -> np.ndarray:
+        size = self.channels * (queue_steps() if stepped else self.weeks)
+        total = np.zeros(size + 1)  # the last cell takes what falls outside the horizon
+        for _, time, weight in visited.parts(name):
+            total += np.bincount(self._cell(time, stepped), weights=weight, minlength=size + 1)
+        return total[:size]
+
+    def _cell(self, time: np.ndarray, stepped: bool) -> np.ndarray:
+        key = (id(time), stepped)
+        if key not in self._cells:
+            if stepped:
+                step = (np.mod(time, HOURS_PER_WEEK) / QUEUE_STEP_HOURS).astype(np.int64)
+                cell = self.channel * queue_steps() + np.minimum(step, queue_steps() - 1)
+            else:
+                week = np.floor(time / HOURS_PER_WEEK).astype(np.int64)
+                inside = (week >= 0) & (week < self.weeks)
+                cell = np.where(
+                    inside, self.channel * self.weeks + week, self.channels * self.weeks
+                )
+            self._cells[key] = cell
+        return self._cells[key]
 
 
 def _by_offset(smp: Sample, events: tuple[np.ndarray, ...], weeks: int) -> np.ndarray:
