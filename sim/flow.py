@@ -70,6 +70,7 @@ from sim.model.arrivals import Cells, ChannelPlan, budget_calendar, draw_leads
 from sim.model.codes import JUNK_TYPES, Source
 from sim.model.decisions import FOLLOWS_ALL, FOLLOWS_NONE, MATCHER
 from sim.results import period_weeks
+from sim.scenario import Deals as DealsConfig
 from sim.scenario import Scenario
 from sim.uncertain import centralize
 
@@ -1095,7 +1096,7 @@ def _deal_values(
 def promise_class(s: Scenario, promise: np.ndarray | float) -> np.ndarray:
     """An SQL's class of promise (`deal_promise`), on a log scale around an average SQL's: AEs
     take up the higher classes first."""
-    average = decisions.deal_promise(s.deals, 0.5, True, 0)
+    average = max(float(decisions.deal_promise(s.deals, 0.5, True, 0)), 1e-300)
     ratio = np.maximum(np.asarray(promise), 1e-300) / average
     steps = np.floor(np.log(ratio) / math.log(PROMISE_STEP))
     return np.clip(steps + PROMISE_CLASSES // 2, 0, PROMISE_CLASSES - 1).astype(np.int64)
@@ -1107,6 +1108,7 @@ def _hour_close(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     span = _span(ctx)
     hour = (np.arange(168) + 0.5)[:, None]
     offset = np.floor((hour + ctx.cycle[None, :]) / HOURS_PER_WEEK).astype(np.int64)
+    offset = np.minimum(offset, span - 1)  # the last column: closes past the horizon anyway
     rows = np.repeat(np.arange(168), len(ctx.cycle))
     flat = rows * span + offset.ravel()
     days = np.tile(ctx.cycle / HOURS_PER_DAY, 168)
@@ -1116,8 +1118,9 @@ def _hour_close(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _span(ctx: Context) -> int:
-    """Weeks from an SQL to its close that the cycle nodes can take, plus one."""
-    return int(ctx.cycle.max() // HOURS_PER_WEEK) + 2
+    """Weeks from an SQL to its close that the cycle nodes can take, plus one (at most one
+    past the horizon: later closes never happen)."""
+    return min(int(ctx.cycle.max() // HOURS_PER_WEEK) + 2, ctx.weeks + 1)
 
 
 def weekly_flow(
@@ -1156,13 +1159,16 @@ def _before_end(per_lead: np.ndarray, weeks: int) -> np.ndarray:
     return np.cumsum(per_lead)[weeks - 1 - np.arange(weeks)]
 
 
-def cohort(ctx: Context, flows: list[LeadFlows], name: str) -> np.ndarray:
-    """Marketing leads created each week that reach a stage before the horizon."""
-    marketing = ctx.plan.source == Source.MARKETING
+def cohort(
+    ctx: Context, flows: list[LeadFlows], name: str, source: int = Source.MARKETING
+) -> np.ndarray:
+    """Leads of a source (marketing by default) created each week that reach a stage before
+    the horizon."""
+    channels = ctx.plan.source == source
     out = np.zeros(ctx.weeks)
     for level, lf in enumerate(flows):
         volume = ctx.volume(level)
-        for ch in np.nonzero(marketing)[0]:
+        for ch in np.nonzero(channels)[0]:
             per_lead = lf.flows[name]
             per_lead = per_lead.sum(axis=0) if per_lead.ndim == 3 else per_lead
             out += volume[:, ch] * _before_end(per_lead[ch], ctx.weeks)
@@ -1504,7 +1510,6 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
     out["sql"] = sqls.sql.sum(axis=0)
     arrival = np.arange(weeks)
     brand_then = 1 + lift * ctx.awareness
-    fresh = decisions.win_probability(cfg, 0.5, True, 0, 0.0, 0.0, 0.0)
     span = _span(ctx)
     for waited in range(taken.shape[2]):
         share = taken[:, :, waited]  # classes x weeks
@@ -1514,8 +1519,7 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
         np.add.at(out["opportunities"], opens[inside], opened[inside])
         np.add.at(out["pipeline"], opens[inside], (sqls.pipeline * share).sum(axis=0)[inside])
         np.add.at(out["sql_wait_days"], opens[inside], (opened * 7.0 * waited)[inside])
-        decay = decisions.win_probability(cfg, 0.5, True, 0, 0.0, 0.0, waited * HOURS_PER_WEEK)
-        brand = brand_then[np.minimum(opens, weeks - 1)] * decay / fresh
+        brand = brand_then[np.minimum(opens, weeks - 1)] * _wait_decay(cfg, waited)
         closes = opens[:, None] + np.arange(span)[None, :]
         keep = closes < weeks
         for name in DEAL_VALUES:
@@ -1523,6 +1527,13 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
             value = (sqls.values[name] * share[:, :, None]).sum(axis=0) * factor[:, None]
             np.add.at(out[name], closes[keep], value[keep])
     return out
+
+
+def _wait_decay(cfg: DealsConfig, weeks_waited: int) -> float:
+    """What `win_probability` keeps of an SQL's win chance after it waited for an AE."""
+    fresh = decisions.win_probability(cfg, 0.5, True, 0, 0.0, 0.0, 0.0)
+    waited = decisions.win_probability(cfg, 0.5, True, 0, 0.0, 0.0, weeks_waited * HOURS_PER_WEEK)
+    return float(waited) / float(fresh) if fresh > 0 else 1.0
 
 
 def _sales_desk(
