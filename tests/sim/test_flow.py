@@ -252,6 +252,25 @@ def test_an_estimate_draws_no_random_numbers_once_its_sample_is_drawn(monkeypatc
     assert flow.expected_metrics(edited)["revenue"] > flow.expected_metrics(s)["revenue"]
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        ("definitions.mql_threshold=500", "definitions.demo_request_is_mql=false"),
+        ("definitions.review_step=true", "review.reviewer_hours_per_week=0"),
+        ("deals.win_rate=0",),
+        ("deals.cycle_spread=2", "deals.cycle_weeks=60"),
+        ("sales.ae_count=1", "sales.ae_max_open_opportunities=1"),
+        ("simulation.weeks=4", "simulation.warmup_weeks=0"),
+    ],
+    ids=["no-mqls", "instant-review", "no-wins", "endless-cycles", "one-slot", "four-weeks"],
+)
+def test_odd_plans_still_get_a_finite_estimate(settings):
+    with np.errstate(all="raise"):
+        estimate = flow.expected_metrics(apply_settings(Scenario(), list(settings)))
+    for name in ("leads", "mql", "sal", "sql", "won", "revenue", "spend"):
+        assert math.isfinite(estimate[name]) and estimate[name] >= 0, name
+
+
 # ---- the estimate as the app reads it --------------------------------------------------------
 
 
