@@ -105,8 +105,8 @@ DEAL_VALUES = ("closes", "won", "revenue", "cycle_days")
 def expected_metrics(scenario: Scenario) -> dict[str, float]:
     """ESTIMATED metric values over the measurement window (same names and denominators as
     `sim.metrics.METRICS`, computed from expected weekly series by the same registry)."""
-    s = centralize(scenario)
-    return metrics_from_weekly(s, _weekly(s))
+    scenario = centralize(scenario)
+    return metrics_from_weekly(scenario, _weekly(scenario))
 
 
 def expected_weekly(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -119,12 +119,12 @@ def equilibrium(scenario: Scenario) -> Regime:
     return _solve(_context(centralize(scenario)))[0]
 
 
-def metrics_from_weekly(s: Scenario, weekly: dict[str, np.ndarray]) -> dict[str, float]:
+def metrics_from_weekly(scenario: Scenario, weekly: dict[str, np.ndarray]) -> dict[str, float]:
     """Metric values over the measurement window from weekly series, by the registry."""
-    weeks = period_weeks(s, "horizon")
+    weeks = period_weeks(scenario, "horizon")
     totals = {}
     for name, series in SERIES.items():
-        values = weekly.get(name, np.full(s.simulation.weeks, np.nan))[weeks]
+        values = weekly.get(name, np.full(scenario.simulation.weeks, np.nan))[weeks]
         totals[name] = float(values.mean() if series.kind == "level" else values.sum())
     return {name: float(METRICS[name].compute(totals)) for name in ESTIMATED_METRICS}
 
@@ -138,47 +138,47 @@ class DutyClock:
     def __init__(self, schedule: DutySchedule) -> None:
         self.schedule = schedule
         self.per_week = schedule.hours_on_duty_per_week()
-        days = [d for d in range(7) if (schedule.start_weekday + d) % 7 < 5]
-        self.starts = np.array([d * HOURS_PER_DAY + schedule.shift_start_hour for d in days])
+        days = [day for day in range(7) if (schedule.start_weekday + day) % 7 < 5]
+        self.starts = np.array([day * HOURS_PER_DAY + schedule.shift_start_hour for day in days])
         self.before = schedule.shift_hours * np.arange(len(days))  # duty hours before shift k
 
-    def next_on_duty(self, t: np.ndarray) -> np.ndarray:
+    def next_on_duty(self, moment: np.ndarray) -> np.ndarray:
         """`DutySchedule.next_on_duty`: t itself when on duty, else the next shift start."""
-        t = np.asarray(t, float)
+        moment = np.asarray(moment, float)
         if self.schedule.always:
-            return t
-        week, within = np.divmod(t, HOURS_PER_WEEK)
+            return moment
+        week, within = np.divmod(moment, HOURS_PER_WEEK)
         ends = self.starts + self.schedule.shift_hours
         shift = np.searchsorted(ends, within, side="right")  # the first shift not yet over
         later = shift == len(self.starts)
         start = self.starts[np.where(later, 0, shift)] + later * HOURS_PER_WEEK
-        return np.where(within >= start, t, week * HOURS_PER_WEEK + start)
+        return np.where(within >= start, moment, week * HOURS_PER_WEEK + start)
 
-    def duty_hours(self, t: np.ndarray) -> np.ndarray:
+    def duty_hours(self, moment: np.ndarray) -> np.ndarray:
         """Duty hours from hour 0 until t."""
-        t = np.asarray(t, float)
+        moment = np.asarray(moment, float)
         if self.schedule.always:
-            return t
-        week, within = np.divmod(t, HOURS_PER_WEEK)
+            return moment
+        week, within = np.divmod(moment, HOURS_PER_WEEK)
         into = np.clip(within[..., None] - self.starts, 0.0, self.schedule.shift_hours)
         return week * self.per_week + into.sum(axis=-1)
 
-    def at_duty_hours(self, y: np.ndarray) -> np.ndarray:
+    def at_duty_hours(self, duty: np.ndarray) -> np.ndarray:
         """The earliest time by which y > 0 duty hours have passed."""
-        y = np.asarray(y, float)
+        duty = np.asarray(duty, float)
         if self.schedule.always:
-            return y
-        week = np.maximum(np.ceil(y / self.per_week) - 1, 0)
-        rest = y - week * self.per_week
+            return duty
+        week = np.maximum(np.ceil(duty / self.per_week) - 1, 0)
+        rest = duty - week * self.per_week
         shift = np.clip(
             np.searchsorted(self.before, rest, side="left") - 1, 0, len(self.starts) - 1
         )
         return week * HOURS_PER_WEEK + self.starts[shift] + (rest - self.before[shift])
 
-    def after(self, t: np.ndarray, work: np.ndarray | float) -> np.ndarray:
+    def after(self, moment: np.ndarray, work: np.ndarray | float) -> np.ndarray:
         """When `work` duty hours begun at t are done (t moved on to the next shift when off
         duty, as the engine's reps and reviewer do)."""
-        start = self.next_on_duty(t)
+        start = self.next_on_duty(moment)
         work = np.broadcast_to(np.asarray(work, float), start.shape)
         positive = work > 0
         done = start.copy()
@@ -195,9 +195,9 @@ def queue_steps() -> int:
 
 def week_profile(time: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weights summed by step of the week."""
-    n = queue_steps()
+    count = queue_steps()
     step = (np.mod(time, HOURS_PER_WEEK) / QUEUE_STEP_HOURS).astype(np.int64)
-    return np.bincount(np.minimum(step, n - 1), weights=weight, minlength=n)
+    return np.bincount(np.minimum(step, count - 1), weights=weight, minlength=count)
 
 
 @dataclass(frozen=True)
@@ -234,12 +234,12 @@ class FluidQueue:
         piled = excess * piling / mean_job if mean_job > 0 else 0.0
         return cls(clock, servers, backlog, float(jobs[late].sum()) + piled)
 
-    def start(self, t: np.ndarray) -> np.ndarray:
+    def start(self, moment: np.ndarray) -> np.ndarray:
         """When a job arriving at t is taken up: once the shift is on and the work ahead done."""
-        t = np.asarray(t, float)
-        step = (np.mod(t, HOURS_PER_WEEK) / QUEUE_STEP_HOURS).astype(np.int64)
+        moment = np.asarray(moment, float)
+        step = (np.mod(moment, HOURS_PER_WEEK) / QUEUE_STEP_HOURS).astype(np.int64)
         ahead = self.backlog[np.minimum(step, len(self.backlog) - 1)]
-        return self.clock.after(t, ahead / self.servers if self.servers > 0 else 0.0)
+        return self.clock.after(moment, ahead / self.servers if self.servers > 0 else 0.0)
 
 
 # ---- the virtual-lead sample -----------------------------------------------------------------
@@ -267,47 +267,47 @@ class Sample:
 _SAMPLES: OrderedDict[str, Sample] = OrderedDict()
 
 
-def _sample_key(s: Scenario, level: float) -> str:
+def _sample_key(scenario: Scenario, level: float) -> str:
     """Everything the sample depends on (not budgets, sales or deals)."""
     keep = ("name", "targeting_breadth", "fit_mean", "junk_share", "junk_mix")
     channels = [
         {
-            k: v
-            for k, v in c.model_dump().items()
-            if k in (*keep, "sales_ready_share", "authority_share")
+            key: value
+            for key, value in channel.model_dump().items()
+            if key in (*keep, "sales_ready_share", "authority_share")
         }
-        for c in s.channels
+        for channel in scenario.channels
     ]
     parts = {
         "channels": channels,
-        "targeting": s.targeting.model_dump(),
-        "buyers": s.buyers.model_dump(),
-        "scoring": s.scoring.model_dump(),
-        "nurture": s.nurture.model_dump(),
-        "response_lift": s.brand.response_lift,
-        "definitions": s.definitions.model_dump(),
-        "weeks": s.simulation.weeks,
-        "pattern": s.simulation.arrival_pattern,
-        "weekday": s.start_date.weekday(),
+        "targeting": scenario.targeting.model_dump(),
+        "buyers": scenario.buyers.model_dump(),
+        "scoring": scenario.scoring.model_dump(),
+        "nurture": scenario.nurture.model_dump(),
+        "response_lift": scenario.brand.response_lift,
+        "definitions": scenario.definitions.model_dump(),
+        "weeks": scenario.simulation.weeks,
+        "pattern": scenario.simulation.arrival_pattern,
+        "weekday": scenario.start_date.weekday(),
         "level": round(level, 6),
         "n": SAMPLE_PER_CHANNEL,
     }
     return json.dumps(parts, sort_keys=True, default=str)
 
 
-def sample(s: Scenario, level: float) -> Sample:
+def sample(scenario: Scenario, level: float) -> Sample:
     """The cached virtual leads of a scenario at an awareness level (drawn once, fixed seed)."""
-    key = _sample_key(s, level)
+    key = _sample_key(scenario, level)
     if key in _SAMPLES:
         _SAMPLES.move_to_end(key)
         return _SAMPLES[key]
-    plan = ChannelPlan.build(s)
+    plan = ChannelPlan.build(scenario)
     per_channel = SAMPLE_PER_CHANNEL  # read at call time: tests may change it
-    counts = np.full((1, len(s.channels)), per_channel)
-    profile = arrival_profile(s.start_date.weekday(), s.simulation.arrival_pattern)
-    new = draw_leads(s, plan, Cells.build(SAMPLE_SEED, plan.names, 1), counts, 0, profile)
-    horizon = s.simulation.weeks * HOURS_PER_WEEK
-    touches = engagement.build_touches(s, new, np.full(len(new), level), horizon, profile)
+    counts = np.full((1, len(scenario.channels)), per_channel)
+    profile = arrival_profile(scenario.start_date.weekday(), scenario.simulation.arrival_pattern)
+    new = draw_leads(scenario, plan, Cells.build(SAMPLE_SEED, plan.names, 1), counts, 0, profile)
+    horizon = scenario.simulation.weeks * HOURS_PER_WEEK
+    touches = engagement.build_touches(scenario, new, np.full(len(new), level), horizon, profile)
     result = Sample(
         channel=new.channel.astype(np.int64),
         created=new.created,
@@ -320,7 +320,7 @@ def sample(s: Scenario, level: float) -> Sample:
         authority=new.authority,
         touches=touches,
         touch_key=touches.lead * _KEY_SCALE + touches.time,
-        table=engagement.mql_table(engagement.ScoringRule.build(s), touches, new.fit_points),
+        table=engagement.mql_table(engagement.ScoringRule.build(scenario), touches, new.fit_points),
         per_channel=per_channel,
     )
     _SAMPLES[key] = result
@@ -336,7 +336,7 @@ def sample(s: Scenario, level: float) -> Sample:
 class Context:
     """A scenario's volumes, brand levels, samples and clocks: everything but the regime."""
 
-    s: Scenario
+    scenario: Scenario
     weeks: int
     window: np.ndarray  # the measurement window's week indices
     plan: ChannelPlan
@@ -353,43 +353,43 @@ class Context:
         return self.leads * self.level_weights[:, level : level + 1]
 
 
-def _context(s: Scenario) -> Context:
-    b, weeks = s.brand, s.simulation.weeks
+def _context(scenario: Scenario) -> Context:
+    brand, weeks = scenario.brand, scenario.simulation.weeks
     awareness = awareness_by_week(
-        budget_calendar(s)[1],
-        b.prior_weekly_spend,
-        b.adstock_theta,
-        b.hill_shape,
-        b.half_saturation,
-        int(b.lag_weeks),
+        budget_calendar(scenario)[1],
+        brand.prior_weekly_spend,
+        brand.adstock_theta,
+        brand.hill_shape,
+        brand.half_saturation,
+        int(brand.lag_weeks),
         weeks,
-        b.saturation,
+        brand.saturation,
     )
-    plan = ChannelPlan.build(s)
+    plan = ChannelPlan.build(scenario)
     low, high = float(awareness.min()), float(awareness.max())
     levels = [low] if high - low < AWARENESS_TOLERANCE else [low, (low + high) / 2, high]
-    sales = s.sales
+    sales = scenario.sales
     schedule = DutySchedule.for_scenario(
-        s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
+        scenario.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
     )
     return Context(
-        s=s,
+        scenario=scenario,
         weeks=weeks,
-        window=period_weeks(s, "horizon"),
+        window=period_weeks(scenario, "horizon"),
         plan=plan,
-        leads=plan.expected_leads(awareness, b.cpl_reduction),
+        leads=plan.expected_leads(awareness, brand.cpl_reduction),
         awareness=awareness,
         levels=levels,
         level_weights=_level_weights(awareness, levels),
-        samples=[sample(s, level) for level in levels],
+        samples=[sample(scenario, level) for level in levels],
         clock=DutyClock(schedule),
-        cycle=np.asarray(decisions.cycle_hours(s.deals, _normal_nodes())),
+        cycle=np.asarray(decisions.cycle_hours(scenario.deals, _normal_nodes())),
     )
 
 
-def _normal_nodes(n: int = NODES) -> np.ndarray:
+def _normal_nodes(count: int = NODES) -> np.ndarray:
     """Equal-probability nodes of the standard normal (midpoint quantiles)."""
-    return transforms.normal((np.arange(n) + 0.5) / n)
+    return transforms.normal((np.arange(count) + 0.5) / count)
 
 
 def _level_weights(awareness: np.ndarray, levels: list[float]) -> np.ndarray:
@@ -424,32 +424,32 @@ class Regime:
     rounds: int = 0
     converged: bool = False
 
-    def mean_trust(self, s: Scenario) -> float:
+    def mean_trust(self, scenario: Scenario) -> float:
         """The team's average trust (the engine's `trust` series)."""
-        shares = style_shares(s)
+        shares = style_shares(scenario)
         return sum(shares[style] * self.trust[style] for style in STYLES)
 
 
-def style_shares(s: Scenario) -> dict[int, float]:
+def style_shares(scenario: Scenario) -> dict[int, float]:
     """Expected share of reps of each response style (the engine draws styles by these)."""
-    t = s.trust
-    follow_all = min(t.share_follow_all, 1.0)
-    follow_none = min(t.share_follow_all + t.share_follow_none, 1.0) - follow_all
+    trust_cfg = scenario.trust
+    follow_all = min(trust_cfg.share_follow_all, 1.0)
+    follow_none = min(trust_cfg.share_follow_all + trust_cfg.share_follow_none, 1.0) - follow_all
     matchers = 1.0 - follow_all - follow_none
     return {MATCHER: matchers, FOLLOWS_ALL: follow_all, FOLLOWS_NONE: follow_none}
 
 
-def _sdr_servers(s: Scenario, trust: dict[int, float]) -> float:
+def _sdr_servers(scenario: Scenario, trust: dict[int, float]) -> float:
     """SDRs working the queue, less the expected share of time matching reps defer to
     prospecting blocks instead."""
-    defer = decisions.defer_probability(s.trust.defer_weight, trust[MATCHER])
-    return s.sales.sdr_count * (1.0 - style_shares(s)[MATCHER] * defer)
+    defer = decisions.defer_probability(scenario.trust.defer_weight, trust[MATCHER])
+    return scenario.sales.sdr_count * (1.0 - style_shares(scenario)[MATCHER] * defer)
 
 
 def _first_regime(ctx: Context) -> Regime:
-    trust = dict.fromkeys(STYLES, ctx.s.trust.initial_mean)
-    review = FluidQueue.idle(ctx.clock, 1.0) if ctx.s.definitions.review_step else None
-    return Regime(trust, 1.0, FluidQueue.idle(ctx.clock, _sdr_servers(ctx.s, trust)), review)
+    trust = dict.fromkeys(STYLES, ctx.scenario.trust.initial_mean)
+    review = FluidQueue.idle(ctx.clock, 1.0) if ctx.scenario.definitions.review_step else None
+    return Regime(trust, 1.0, FluidQueue.idle(ctx.clock, _sdr_servers(ctx.scenario, trust)), review)
 
 
 def _solve(ctx: Context) -> tuple[Regime, list[LeadFlows]]:
@@ -501,9 +501,9 @@ def _step(
 
 def _implied_regime(ctx: Context, regime: Regime, flows: list[LeadFlows]) -> Regime:
     """The trust, slack and queues that the MQL flows of a pass imply (window averages)."""
-    s = ctx.s
-    t, sales = s.trust, s.sales
-    shares = style_shares(s)
+    scenario = ctx.scenario
+    trust_cfg, sales = scenario.trust, scenario.sales
+    shares = style_shares(scenario)
     rate = {name: _window_rate(ctx, flows, name) for name in _REGIME_FLOWS}
     verdicts = {style: rate[f"verdicts_{style}"] for style in STYLES}
     good = {style: rate[f"good_{style}"] for style in STYLES}
@@ -512,15 +512,21 @@ def _implied_regime(ctx: Context, regime: Regime, flows: list[LeadFlows]) -> Reg
     for style in STYLES:
         own = good[style] / verdicts[style] if verdicts[style] > 0 else None
         reps = sales.sdr_count * shares[style]
-        pull = t.learning_rate * verdicts[style] / reps if reps > 0 and own is not None else 0.0
-        trust[style] = _settled_trust(own or 0.0, pull, team, t.team_influence, t.initial_mean)
+        pull = (
+            trust_cfg.learning_rate * verdicts[style] / reps
+            if reps > 0 and own is not None
+            else 0.0
+        )
+        trust[style] = _settled_trust(
+            own or 0.0, pull, team, trust_cfg.team_influence, trust_cfg.initial_mean
+        )
         good_share[style] = own if own is not None else math.nan
     matchers = sales.sdr_count * shares[MATCHER]
     busy = rate[f"hours_{MATCHER}"] / matchers if matchers > 0 else 0.0
     slack = decisions.slack(busy, ctx.clock.per_week)
-    piling = (ctx.s.simulation.warmup_weeks + ctx.weeks) / 2
+    piling = (ctx.scenario.simulation.warmup_weeks + ctx.weeks) / 2
     work, jobs = _week_profiles(ctx, flows, "sdr_work"), _week_profiles(ctx, flows, "sdr_jobs")
-    sdr = FluidQueue.fed(ctx.clock, _sdr_servers(s, trust), work, jobs, piling)
+    sdr = FluidQueue.fed(ctx.clock, _sdr_servers(scenario, trust), work, jobs, piling)
     review = None
     if regime.review is not None:
         work = _week_profiles(ctx, flows, "review_work")
@@ -553,14 +559,14 @@ class Events:
     """Events of the MQL states, per visit of each: by series name, parts of (hour, weight), one
     entry per state; only the names wanted, if given (a pass for the fixed point needs few)."""
 
-    def __init__(self, n: int, wanted: frozenset[str] | None = None) -> None:
-        self.n = n
+    def __init__(self, count: int, wanted: frozenset[str] | None = None) -> None:
+        self.count = count
         self.data: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         self.wanted = wanted
 
     def add(self, name: str, time: np.ndarray, weight: np.ndarray | float) -> None:
         if self.wanted is None or name in self.wanted:
-            shape = (self.n,)
+            shape = (self.count,)
             part = (time, np.broadcast_to(weight, shape))  # the same times: the same array
             self.data.setdefault(name, []).append(part)
 
@@ -592,18 +598,23 @@ class FollowUp:
     attempts: dict[int, np.ndarray]  # style -> case x attempts
 
     @classmethod
-    def build(cls, s: Scenario, regime: Regime) -> FollowUp:
-        t, sales = s.trust, s.sales
+    def build(cls, scenario: Scenario, regime: Regime) -> FollowUp:
+        trust_cfg, sales = scenario.trust, scenario.sales
         follow, attempts = {}, {}
         for style in STYLES:
             level = regime.trust[style]
-            base = decisions.style_follow_up(style, level, regime.slack, t.slack_weight)
-            evidence = [decisions.with_evidence(base, m, t.evidence_weight) for m in (1.0, 0.0)]
+            base = decisions.style_follow_up(style, level, regime.slack, trust_cfg.slack_weight)
+            evidence = [
+                decisions.with_evidence(base, merit, trust_cfg.evidence_weight)
+                for merit in (1.0, 0.0)
+            ]
             follow[style] = np.array([base, *evidence])
             attempts[style] = np.array(
                 [
-                    decisions.attempt_shares(sales.max_attempts, decisions.effort(style, level, e))
-                    for e in (False, True, True)
+                    decisions.attempt_shares(
+                        sales.max_attempts, decisions.effort(style, level, attached)
+                    )
+                    for attached in (False, True, True)
                 ]
             )
         return cls(follow, attempts)
@@ -627,11 +638,14 @@ class Tables:
     follow_up: FollowUp
 
     @classmethod
-    def build(cls, s: Scenario, regime: Regime) -> Tables:
+    def build(cls, scenario: Scenario, regime: Regime) -> Tables:
         accepted = np.array(
-            [decisions.acceptance(j) == decisions.ACCEPTED for j in range(len(JUNK_TYPES) + 1)]
+            [
+                decisions.acceptance(junk_type) == decisions.ACCEPTED
+                for junk_type in range(len(JUNK_TYPES) + 1)
+            ]
         )
-        return cls(accepted, _bant_table(s), FollowUp.build(s, regime))
+        return cls(accepted, _bant_table(scenario), FollowUp.build(scenario, regime))
 
 
 @dataclass(frozen=True)
@@ -642,7 +656,7 @@ class States:
     each touch index (-1: none). States are in touch order, so in time order within a lead."""
 
     lead: np.ndarray
-    t: np.ndarray
+    moment: np.ndarray
     first: np.ndarray
     of_touch: np.ndarray
 
@@ -683,7 +697,7 @@ class Visited:
         """The leads' expected SQLs: (lead, hour, weight, in market, missing BANT items)."""
         if not self.sqls.parts:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, bool), np.zeros(0)
-        columns = [np.concatenate(x) for x in zip(*self.sqls.parts, strict=True)]
+        columns = [np.concatenate(part) for part in zip(*self.sqls.parts, strict=True)]
         time, weight, in_market, missing = columns
         copies = len(self.sqls.parts)
         lead = np.tile(self.states.lead, copies)
@@ -694,20 +708,20 @@ class Visited:
 Branches = list[tuple[np.ndarray, np.ndarray, bool]]
 
 
-def follow_visits(s: Scenario, smp: Sample, regime: Regime, thinning: int = 1) -> Visited:
+def follow_visits(scenario: Scenario, smp: Sample, regime: Regime, thinning: int = 1) -> Visited:
     """Every virtual lead's MQL visits in expectation under the regime (of every `thinning`-th
     lead only, if asked): each MQL state is worked out once, per visit, then the chance each
     state is visited follows from the chances that "not now" sends a lead from one state to a
     later one."""
-    horizon = s.simulation.weeks * HOURS_PER_WEEK
+    horizon = scenario.simulation.weeks * HOURS_PER_WEEK
     states = States.of(smp, horizon, thinning)
-    events = Events(len(states.t), None if thinning == 1 else _REGIME_NEEDS)
+    events = Events(len(states.moment), None if thinning == 1 else _REGIME_NEEDS)
     sqls = SqlEvents()
     branches: Branches = []
     _count_mqls(smp, states, events)
-    passed, handoff, case = _hand_off(s, smp, regime, states, events)
-    tables = Tables.build(s, regime)
-    _work(s, smp, regime, tables, states, passed, handoff, case, events, sqls, branches)
+    passed, handoff, case = _hand_off(scenario, smp, regime, states, events)
+    tables = Tables.build(scenario, regime)
+    _work(scenario, smp, regime, tables, states, passed, handoff, case, events, sqls, branches)
     visits, new = _visit_chances(smp, states, branches, horizon)
     return Visited(states, events, sqls, visits, new)
 
@@ -719,10 +733,10 @@ def _visit_chances(
     (SAL). A branch back to nurture leads to the MQL state at the lead's first touch after its
     return (the score is reset: the MQL table's entry there), always a later one, so the chances
     solve a triangular system, visits = first + T visits, by forward substitution."""
-    n = len(states.t)
+    count = len(states.moment)
     passive: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     accepting: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    touches, every = smp.touches, np.arange(n)
+    touches, every = smp.touches, np.arange(count)
     for when, chance, into_sal in branches:
         keep = (chance > 0) & (when < horizon)
         state, when, chance, lead = every[keep], when[keep], chance[keep], states.lead[keep]
@@ -733,20 +747,20 @@ def _visit_chances(
         target[inside] = np.where(cross >= 0, states.of_touch[np.maximum(cross, 0)], -1)
         go = target >= 0
         (accepting if into_sal else passive).append((target[go], state[go], chance[go]))
-    keep_share = _transitions(passive, n)
-    accept = _transitions(accepting, n)
+    keep_share = _transitions(passive, count)
+    accept = _transitions(accepting, count)
     visits = _solve_forward(keep_share + accept, states.first.astype(float))
     accepted = _solve_forward(keep_share, accept @ visits)
     return visits, visits - accepted
 
 
 def _transitions(
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], count: int
 ) -> sparse.csr_matrix:
     if not parts:
-        return sparse.csr_matrix((n, n))
-    to, start, chance = (np.concatenate(x) for x in zip(*parts, strict=True))
-    return sparse.csr_matrix((chance, (to, start)), shape=(n, n))
+        return sparse.csr_matrix((count, count))
+    to, start, chance = (np.concatenate(part) for part in zip(*parts, strict=True))
+    return sparse.csr_matrix((chance, (to, start)), shape=(count, count))
 
 
 def _solve_forward(step: sparse.csr_matrix, start: np.ndarray) -> np.ndarray:
@@ -759,59 +773,59 @@ def _solve_forward(step: sparse.csr_matrix, start: np.ndarray) -> np.ndarray:
 
 
 def _count_mqls(smp: Sample, states: States, events: Events) -> None:
-    first, t = states.first.astype(float), states.t
-    events.add("mql", t, first)
-    events.add("cohort_mql", t, first)
-    events.add("mql_age_days", t, first * (t - smp.created[states.lead]) / HOURS_PER_DAY)
+    first, moment = states.first.astype(float), states.moment
+    events.add("mql", moment, first)
+    events.add("cohort_mql", moment, first)
+    events.add("mql_age_days", moment, first * (moment - smp.created[states.lead]) / HOURS_PER_DAY)
 
 
 def _hand_off(
-    s: Scenario, smp: Sample, regime: Regime, states: States, events: Events
+    scenario: Scenario, smp: Sample, regime: Regime, states: States, events: Events
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The review, if any, then the hand-off to sales: per visit, the chance it reaches sales
     (passes the review), when it does, and the evidence it carries."""
     if regime.review is not None:
-        passed, handoff, case = _review(s, smp, regime.review, states, events)
+        passed, handoff, case = _review(scenario, smp, regime.review, states, events)
     else:
-        passed, handoff = np.ones(len(states.t)), states.t
-        case = np.full(len(states.t), NO_EVIDENCE)
-        events.add("in_sales_in", states.t, passed)
+        passed, handoff = np.ones(len(states.moment)), states.moment
+        case = np.full(len(states.moment), NO_EVIDENCE)
+        events.add("in_sales_in", states.moment, passed)
     events.add("mql_handoffs", handoff, passed)
     events.add("cohort_handed", handoff, passed * states.first)
     return passed, handoff, case
 
 
 def _review(
-    s: Scenario, smp: Sample, desk: FluidQueue, states: States, events: Events
+    scenario: Scenario, smp: Sample, desk: FluidQueue, states: States, events: Events
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The review desk: its queue, what it stops, the evidence it attaches."""
-    cfg = s.review
-    t, lead = states.t, states.lead
+    cfg = scenario.review
+    moment, lead = states.moment, states.lead
     per_review = decisions.review_duty_hours(cfg, desk.clock.per_week)
-    done = desk.clock.after(desk.start(t), per_review)
+    done = desk.clock.after(desk.start(moment), per_review)
     handoff = desk.clock.after(done, cfg.delay_hours)
-    need = np.asarray(decisions.has_need(s.buyers, smp.fit[lead]))
+    need = np.asarray(decisions.has_need(scenario.buyers, smp.fit[lead]))
     junk = smp.junk_type[lead] > 0
     junk_chance, fit_chance = decisions.review_catch(cfg, junk, ~need)
     stop = np.asarray(junk_chance + (1 - junk_chance) * fit_chance)
     passed = 1 - stop
-    events.add("spend_review", t, cfg.cost_per_review)
-    events.add("reviewer_hours", t, cfg.minutes_per_review / 60.0)
-    events.add("review_jobs", t, 1.0)
-    events.add("review_work", t, per_review)
+    events.add("spend_review", moment, cfg.cost_per_review)
+    events.add("reviewer_hours", moment, cfg.minutes_per_review / 60.0)
+    events.add("review_jobs", moment, 1.0)
+    events.add("review_work", moment, per_review)
     events.add("review_stopped", done, stop)
     events.add("leave", done, stop)
     events.add("reviewed", handoff, passed)
-    events.add("review_wait_hours", handoff, passed * (handoff - t))
-    events.add("in_sales_in", t, passed)
-    case = np.full(len(t), NO_EVIDENCE)
+    events.add("review_wait_hours", handoff, passed * (handoff - moment))
+    events.add("in_sales_in", moment, passed)
+    case = np.full(len(moment), NO_EVIDENCE)
     if cfg.attach_evidence:
         case = np.where(~junk & need, VALID, NOT_VALID)
     return passed, handoff, case
 
 
 def _work(
-    s: Scenario,
+    scenario: Scenario,
     smp: Sample,
     regime: Regime,
     tables: Tables,
@@ -825,16 +839,16 @@ def _work(
 ) -> None:
     """The SDR desk works the MQLs handed over: a glance or up to `max_attempts` attempts, each
     after the queue, and what the calls find; adds the branches that go back to nurture."""
-    sales = s.sales
-    lead, raised = states.lead, states.t
-    shares = style_shares(s)
+    sales = scenario.sales
+    lead, raised = states.lead, states.moment
+    shares = style_shares(scenario)
     plan = tables.follow_up
     more_than = passed[:, None] * sum(shares[st] * plan.more_than(st)[case] for st in STYLES)
     exactly = passed[:, None] * sum(shares[st] * plan.exactly(st)[case] for st in STYLES)
     junk = smp.junk_type[lead] > 0
 
     pick = regime.sdr.start(handoff)
-    times, chance = _attempts(s, smp, regime.sdr, lead, raised, pick)
+    times, chance = _attempts(scenario, smp, regime.sdr, lead, raised, pick)
     alive = np.cumprod(np.column_stack([np.ones(len(lead)), 1 - chance[:, :-1]]), axis=1)
     hours = sales.attempt_hours + chance * sales.discovery_hours  # per attempt made
 
@@ -847,37 +861,39 @@ def _work(
     wait = pick - raised  # speed to lead counts from the hand-raise
     events.add("first_attempts", pick, followed)
     events.add("wait_hours", pick, followed * wait)
-    events.add("within_sla", pick, followed * (wait <= s.definitions.sla_hours))
+    events.add("within_sla", pick, followed * (wait <= scenario.definitions.sla_hours))
     events.add("within_hour", pick, followed * (wait <= 1.0))
     events.add("sdr_jobs", handoff, passed)
     events.add("sdr_work", handoff, ignored * sales.glance_hours)
-    good = np.asarray(decisions.proved_good(junk, decisions.has_need(s.buyers, smp.fit[lead])))
-    _tally_owners(s, plan, case, pick, passed, alive * chance, alive, hours, good, events)
+    good = np.asarray(
+        decisions.proved_good(junk, decisions.has_need(scenario.buyers, smp.fit[lead]))
+    )
+    _tally_owners(scenario, plan, case, pick, passed, alive * chance, alive, hours, good, events)
     branches.append((glance, ignored, False))
-    for k in range(sales.max_attempts):
-        at = times[:, k]
-        made = more_than[:, k] * alive[:, k]
-        _sdr_time(events, at, made * hours[:, k], junk)
-        meeting = made * chance[:, k] * sales.discovery_hours * ~junk
+    for attempt in range(sales.max_attempts):
+        at = times[:, attempt]
+        made = more_than[:, attempt] * alive[:, attempt]
+        _sdr_time(events, at, made * hours[:, attempt], junk)
+        meeting = made * chance[:, attempt] * sales.discovery_hours * ~junk
         events.add("sdr_meeting_hours", at, meeting)
-        if k == 0:
+        if attempt == 0:
             submitted = handoff
         else:
-            submitted = times[:, k - 1] + sales.attempt_hours + sales.attempt_spacing_hours
+            submitted = times[:, attempt - 1] + sales.attempt_hours + sales.attempt_spacing_hours
             events.add("sdr_jobs", submitted, made)
-        events.add("sdr_work", submitted, made * hours[:, k])
+        events.add("sdr_work", submitted, made * hours[:, attempt])
         done = at + sales.attempt_hours + sales.discovery_hours
-        contact = made * chance[:, k]
+        contact = made * chance[:, attempt]
         events.add("in_sales_out", done, contact)
-        _contacted(s, smp, tables, states, done, contact, events, sqls, branches)
-        unreached = exactly[:, k] * alive[:, k] * (1 - chance[:, k])
+        _contacted(scenario, smp, tables, states, done, contact, events, sqls, branches)
+        unreached = exactly[:, attempt] * alive[:, attempt] * (1 - chance[:, attempt])
         gave_up = at + sales.attempt_hours
         events.add("in_sales_out", gave_up, unreached)
         branches.append((gave_up, unreached, False))
 
 
 def _attempts(
-    s: Scenario,
+    scenario: Scenario,
     smp: Sample,
     desk: FluidQueue,
     lead: np.ndarray,
@@ -886,14 +902,14 @@ def _attempts(
 ) -> tuple[np.ndarray, np.ndarray]:
     """When each attempt is made (a failed one is retried after the spacing, through the queue)
     and its chance to connect (speed to lead from the hand-raise; in market or not)."""
-    sales = s.sales
+    sales = scenario.sales
     times = np.empty((len(lead), sales.max_attempts))
     chance = np.empty_like(times)
     at = pick
-    for k in range(sales.max_attempts):
+    for attempt in range(sales.max_attempts):
         responsive = (smp.onset[lead] <= at) & (at < smp.window_end[lead])
-        times[:, k] = at
-        chance[:, k] = decisions.contact_probability(sales, at - raised, responsive)
+        times[:, attempt] = at
+        chance[:, attempt] = decisions.contact_probability(sales, at - raised, responsive)
         at = desk.start(at + sales.attempt_hours + sales.attempt_spacing_hours)
     return times, chance
 
@@ -904,7 +920,7 @@ def _sdr_time(events: Events, at: np.ndarray, hours: np.ndarray, junk: np.ndarra
 
 
 def _tally_owners(
-    s: Scenario,
+    scenario: Scenario,
     plan: FollowUp,
     case: np.ndarray,
     at: np.ndarray,
@@ -917,7 +933,7 @@ def _tally_owners(
 ) -> None:
     """What each style's reps learn from the MQLs they own (verdicts, and the good ones) and
     the hours those MQLs take them: the trust and slack of the fixed point."""
-    sales, shares = s.sales, style_shares(s)
+    sales, shares = scenario.sales, style_shares(scenario)
     for style in STYLES:
         more_than = passed[:, None] * plan.more_than(style)[case]
         follow = more_than[:, 0]
@@ -929,7 +945,7 @@ def _tally_owners(
 
 
 def _contacted(
-    s: Scenario,
+    scenario: Scenario,
     smp: Sample,
     tables: Tables,
     states: States,
@@ -947,7 +963,7 @@ def _contacted(
     events.add("cohort_sal", done, accepted)
     events.add("sal_acceptances", done, accepted)
     in_market = (smp.onset[lead] <= done) & (done < smp.window_end[lead])
-    need = decisions.has_need(s.buyers, smp.fit[lead])
+    need = decisions.has_need(scenario.buyers, smp.fit[lead])
     code = 8 * need + 4 * smp.budget[lead] + 2 * smp.authority[lead] + in_market
     verdict, missing = tables.qualification[code, 0], tables.qualification[code, 1]
     sqls.add(done, accepted * (verdict == decisions.SQL), in_market, missing)
@@ -992,10 +1008,10 @@ class LeadFlows:
 def lead_flows(ctx: Context, level: int, regime: Regime, thinning: int = 1) -> LeadFlows:
     """Follow one brand level's virtual leads under the regime and histogram what happens (on
     a thinned sample, only what the fixed point needs)."""
-    s, smp = ctx.s, ctx.samples[level]
-    visited = follow_visits(s, smp, regime, thinning)
+    scenario, smp = ctx.scenario, ctx.samples[level]
+    visited = follow_visits(scenario, smp, regime, thinning)
     per_lead = thinning / smp.per_channel
-    bins = Bins(smp.channel[visited.states.lead], len(s.channels), ctx.weeks)
+    bins = Bins(smp.channel[visited.states.lead], len(scenario.channels), ctx.weeks)
     flows = {name: bins.by_offset(visited, name) * per_lead for name in visited.events.data}
     profiles = {name: bins.by_step(visited, name) * per_lead for name in PROFILED}
     deals: dict[str, np.ndarray] = {}
@@ -1062,15 +1078,15 @@ def _deal_values(
     cycle days by the weeks from SQL to close (over the cycle-time nodes, from the hour of the
     week of the SQL), for deals opened at the SQL. The win chance is `win_probability` without
     its brand lift (brand is applied at the week a deal opens)."""
-    s, weeks = ctx.s, ctx.weeks
-    cfg, lift = s.deals, s.brand.win_rate_lift
+    scenario, weeks = ctx.scenario, ctx.weeks
+    cfg, lift = scenario.deals, scenario.brand.win_rate_lift
     lead, time, weight, in_market, missing = sqls
     fit = smp.fit[lead]
     win = decisions.win_probability(cfg, fit, in_market, missing, level, lift, 0.0)
     win = win / (1 + lift * level)
     amount = decisions.mean_deal_amount(cfg, fit)
-    grade = promise_class(s, decisions.deal_promise(cfg, fit, in_market, missing))
-    n_ch = len(s.channels)
+    grade = promise_class(scenario, decisions.deal_promise(cfg, fit, in_market, missing))
+    n_ch = len(scenario.channels)
     sql_week = np.floor(time / HOURS_PER_WEEK).astype(np.int64)
     inside = sql_week < weeks
     hour = np.minimum((time - sql_week * HOURS_PER_WEEK).astype(np.int64), 167)
@@ -1093,10 +1109,10 @@ def _deal_values(
     }
 
 
-def promise_class(s: Scenario, promise: np.ndarray | float) -> np.ndarray:
+def promise_class(scenario: Scenario, promise: np.ndarray | float) -> np.ndarray:
     """An SQL's class of promise (`deal_promise`), on a log scale around an average SQL's: AEs
     take up the higher classes first."""
-    average = max(float(decisions.deal_promise(s.deals, 0.5, True, 0)), 1e-300)
+    average = max(float(decisions.deal_promise(scenario.deals, 0.5, True, 0)), 1e-300)
     ratio = np.maximum(np.asarray(promise), 1e-300) / average
     steps = np.floor(np.log(ratio) / math.log(PROMISE_STEP))
     return np.clip(steps + PROMISE_CLASSES // 2, 0, PROMISE_CLASSES - 1).astype(np.int64)
@@ -1199,8 +1215,8 @@ EVENT_FLOWS = (
 )
 
 
-def _weekly(s: Scenario) -> dict[str, np.ndarray]:
-    ctx = _context(s)
+def _weekly(scenario: Scenario) -> dict[str, np.ndarray]:
+    ctx = _context(scenario)
     regime, flows = _solve(ctx)
     out = {name: weekly_flow(ctx, flows, name) for name in EVENT_FLOWS}
     for name in ("cohort_mql", "cohort_handed", "cohort_sal"):
@@ -1208,7 +1224,7 @@ def _weekly(s: Scenario) -> dict[str, np.ndarray]:
     _fixed_series(ctx, out)
     _nurture_series(ctx, flows, out)
     _sales_desk(ctx, regime, flows, out)
-    out["trust"] = np.full(ctx.weeks, regime.mean_trust(s))
+    out["trust"] = np.full(ctx.weeks, regime.mean_trust(scenario))
     out["mql_queue"] = np.full(ctx.weeks, regime.sdr.waiting)
     for name, series in SERIES.items():
         if series.kind != "level" and name not in out:
@@ -1218,17 +1234,19 @@ def _weekly(s: Scenario) -> dict[str, np.ndarray]:
 
 def _fixed_series(ctx: Context, out: dict[str, np.ndarray]) -> None:
     """Volumes and costs that need no virtual leads."""
-    s, plan, leads, weeks = ctx.s, ctx.plan, ctx.leads, ctx.weeks
+    scenario, plan, leads, weeks = ctx.scenario, ctx.plan, ctx.leads, ctx.weeks
     marketing = plan.source == Source.MARKETING
     out["leads"] = leads.sum(axis=1)
     out["marketing_leads"] = leads[:, marketing].sum(axis=1)
     out["cohort_leads"] = out["marketing_leads"].copy()
-    fee = np.array([0.0 if c.volume == "budget" else c.base_cpl for c in s.channels])
+    fee = np.array(
+        [0.0 if channel.volume == "budget" else channel.base_cpl for channel in scenario.channels]
+    )
     out["spend_referral"] = leads @ fee
     out["spend_media"] = plan.budget[:, plan.is_budget].sum(axis=1)
     out["paid_leads"] = leads[:, plan.is_budget].sum(axis=1)
-    out["spend_brand"] = budget_calendar(s)[1]
-    sales = s.sales
+    out["spend_brand"] = budget_calendar(scenario)[1]
+    sales = scenario.sales
     out["sales_cost"] = np.full(weeks, (sales.sdr_count + sales.ae_count) * sales.rep_cost_per_week)
     out["awareness"] = ctx.awareness.copy()
     out["sdr_hours"] = np.full(weeks, sales.sdr_count * ctx.clock.per_week)
@@ -1244,7 +1262,7 @@ def _nurture_series(ctx: Context, flows: list[LeadFlows], out: dict[str, np.ndar
     joined = np.cumsum(out["leads"])
     gone = np.cumsum(weekly_flow(ctx, flows, "gone"))
     out["in_nurture"] = np.maximum(joined - gone - out["in_sales"], 0.0)
-    nurture = ctx.s.nurture
+    nurture = ctx.scenario.nurture
     out["nurture_touches"] = out["in_nurture"] * nurture.touches_per_week
     out["spend_nurture"] = nurture.weekly_cost + nurture.cost_per_touch * out["nurture_touches"]
 
@@ -1323,13 +1341,13 @@ class Outbound:
         return float(self.share.sum())
 
     @classmethod
-    def build(cls, s: Scenario) -> Outbound:
-        sales, cfg = s.sales, s.deals
-        u = (np.arange(NODES) + 0.5) / NODES
+    def build(cls, scenario: Scenario) -> Outbound:
+        sales, cfg = scenario.sales, scenario.deals
+        uniform = (np.arange(NODES) + 0.5) / NODES
         mean = np.full(NODES, sales.outbound_fit_mean)
-        fit = transforms.logit_normal(u, mean, s.buyers.fit_concentration)
-        need = decisions.has_need(s.buyers, fit)
-        bant = _bant_table(s)
+        fit = transforms.logit_normal(uniform, mean, scenario.buyers.fit_concentration)
+        need = decisions.has_need(scenario.buyers, fit)
+        bant = _bant_table(scenario)
         weight, grade, win, amount = [], [], [], []
         for budget, authority, in_market in np.ndindex(2, 2, 2):
             chance = (
@@ -1343,15 +1361,18 @@ class Outbound:
             weight.append((verdict == decisions.SQL) * chance / NODES)
             win.append(decisions.win_probability(cfg, fit, market, missing, 0.0, 0.0, 0.0))
             amount.append(decisions.mean_deal_amount(cfg, fit))
-            grade.append(promise_class(s, decisions.deal_promise(cfg, fit, market, missing)))
-        w, g, p, a = (np.concatenate(x) for x in (weight, grade, win, amount))
-        share = np.bincount(g, weights=w, minlength=PROMISE_CLASSES)
+            grade.append(promise_class(scenario, decisions.deal_promise(cfg, fit, market, missing)))
+        weights, grades, wins, amounts = (
+            np.concatenate(part) for part in (weight, grade, win, amount)
+        )
+        share = np.bincount(grades, weights=weights, minlength=PROMISE_CLASSES)
         per_sql = np.maximum(share, 1e-300)
         return cls(
             share,
-            np.bincount(g, weights=w * p, minlength=PROMISE_CLASSES) / per_sql,
-            np.bincount(g, weights=w * a, minlength=PROMISE_CLASSES) / per_sql,
-            np.bincount(g, weights=w * p * a, minlength=PROMISE_CLASSES) / per_sql,
+            np.bincount(grades, weights=weights * wins, minlength=PROMISE_CLASSES) / per_sql,
+            np.bincount(grades, weights=weights * amounts, minlength=PROMISE_CLASSES) / per_sql,
+            np.bincount(grades, weights=weights * wins * amounts, minlength=PROMISE_CLASSES)
+            / per_sql,
         )
 
 
@@ -1359,11 +1380,11 @@ def _either(share: float, holds: int) -> float:
     return share if holds else 1.0 - share
 
 
-def _bant_table(s: Scenario) -> np.ndarray:
+def _bant_table(scenario: Scenario) -> np.ndarray:
     """`qualification` of every (need, budget, authority, in market), indexed 8n + 4b + 2a + m."""
     return np.array(
         [
-            decisions.qualification(s.definitions, *(bool(f) for f in flags))
+            decisions.qualification(scenario.definitions, *(bool(flag) for flag in flags))
             for flags in np.ndindex(2, 2, 2, 2)
         ]
     )
@@ -1405,8 +1426,8 @@ def _run_desk(
     the most promising class first (in proportion within a class: a fluid queue), SQLs waiting
     past `sql_max_wait_days` go cold, and the hours left prospect the universe of target
     accounts for next week's outbound SQLs, unless the backlog pauses prospecting."""
-    s, weeks = ctx.s, ctx.weeks
-    sales = s.sales
+    scenario, weeks = ctx.scenario, ctx.weeks
+    sales = scenario.sales
     slots = sales.ae_count * sales.ae_max_open_opportunities
     sdr_duty, ae_duty = sales.sdr_count * ctx.clock.per_week, sales.ae_count * ctx.clock.per_week
     conversion, sdr_weight, ae_weight = decisions.prospecting_weights(sales)
@@ -1503,8 +1524,8 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
     days waited: each class's and week's SQLs taken up as the desk did (`Desk.taken`), brand at
     the week a deal opens and the win chance lost to the weeks waited (`win_probability`'s wait
     decay)."""
-    s, weeks = ctx.s, ctx.weeks
-    cfg, lift = s.deals, s.brand.win_rate_lift
+    scenario, weeks = ctx.scenario, ctx.weeks
+    cfg, lift = scenario.deals, scenario.brand.win_rate_lift
     names = ("opportunities", "pipeline", "sql_wait_days", *DEAL_VALUES)
     out = {name: np.zeros(weeks) for name in names}
     out["sql"] = sqls.sql.sum(axis=0)
@@ -1540,26 +1561,31 @@ def _sales_desk(
     ctx: Context, regime: Regime, flows: list[LeadFlows], out: dict[str, np.ndarray]
 ) -> None:
     """SQLs of every source through the AE desk to won deals; prospecting and its hours."""
-    s = ctx.s
+    scenario = ctx.scenario
     sources = (Source.MARKETING, Source.PARTNER)
     inbound = {src: _inbound_sqls(ctx, flows, src, by_class=False) for src in sources}
-    outbound = Outbound.build(s)
-    defer = decisions.defer_probability(s.trust.defer_weight, regime.trust[MATCHER])
-    matchers = style_shares(s)[MATCHER]
-    slots = s.sales.sdr_count * matchers * ctx.clock.per_week / s.sales.outbound_block_hours
+    outbound = Outbound.build(scenario)
+    defer = decisions.defer_probability(scenario.trust.defer_weight, regime.trust[MATCHER])
+    matchers = style_shares(scenario)[MATCHER]
+    slots = (
+        scenario.sales.sdr_count
+        * matchers
+        * ctx.clock.per_week
+        / scenario.sales.outbound_block_hours
+    )
     blocks = np.minimum(weekly_flow(ctx, flows, "sdr_jobs") * matchers, slots) * defer
     desk = _run_desk(
         ctx,
         _inbound_sql_by_class(ctx, flows),
         out["sdr_mql_hours"],
-        blocks * s.sales.outbound_block_hours,
+        blocks * scenario.sales.outbound_block_hours,
         outbound,
     )
     waits = bool(desk.waiting.any() or desk.cold.any())
     taken = desk.taken if waits else _at_once(ctx)
     if waits:
         inbound = {src: _inbound_sqls(ctx, flows, src, by_class=True) for src in sources}
-    by_source = {src: _taken_up(ctx, f, taken) for src, f in inbound.items()}
+    by_source = {src: _taken_up(ctx, sqls, taken) for src, sqls in inbound.items()}
     sales_sourced = _outbound_sqls(ctx, desk, outbound, by_class=waits)
     by_source[Source.SALES] = _taken_up(ctx, sales_sourced, taken)
     for src, series in by_source.items():
@@ -1569,7 +1595,7 @@ def _sales_desk(
     totals = ("sql", "opportunities", "won", "revenue", "pipeline", "cycle_days", "sql_wait_days")
     for base in totals:
         out[base] = np.sum([series[base] for series in by_source.values()], axis=0)
-    out["lost"] = np.sum([s["closes"] - s["won"] for s in by_source.values()], axis=0)
+    out["lost"] = np.sum([of["closes"] - of["won"] for of in by_source.values()], axis=0)
     _deal_cohorts(ctx, flows, inbound[Source.MARKETING], by_source[Source.MARKETING], out)
     out["sql_cold"] = desk.cold
     out["sql_queue"] = desk.waiting
@@ -1591,7 +1617,7 @@ def _deal_cohorts(
     """Marketing leads created each week that reach SQL, an opportunity and a won deal before
     the horizon. Wins are those of deals opened at the SQL, with brand at the SQL week, scaled
     by what the AE desk's waits and cold SQLs kept of them over the run."""
-    weeks, lift = ctx.weeks, ctx.s.brand.win_rate_lift
+    weeks, lift = ctx.weeks, ctx.scenario.brand.win_rate_lift
     out["cohort_sql"] = cohort(ctx, flows, "sql")
     marketing = np.nonzero(ctx.plan.source == Source.MARKETING)[0]
     span = _span(ctx)

@@ -94,12 +94,12 @@ def attempts_allowed(max_attempts: int, effort: float, u: float) -> int:
 def attempt_shares(max_attempts: int, effort: float) -> np.ndarray:
     """`attempts_allowed` over its uniform: the chance of 1, 2, ..., max attempts (two
     neighbouring counts, weighted by the fraction that is rounded up)."""
-    x = (max_attempts - 1) * effort
-    low = math.floor(x)
+    extra = (max_attempts - 1) * effort  # attempts beyond the first, on average
+    low = math.floor(extra)
     shares = np.zeros(max_attempts)
-    shares[min(low, max_attempts - 1)] += 1.0 - (x - low)
-    if x > low:
-        shares[low + 1] += x - low
+    shares[min(low, max_attempts - 1)] += 1.0 - (extra - low)
+    if extra > low:
+        shares[low + 1] += extra - low
     return shares
 
 
@@ -195,14 +195,14 @@ def win_probability(
     a number and on arrays.)"""
     if 0 < cfg.win_rate < 1:
         logit = math.log(cfg.win_rate / (1 - cfg.win_rate)) + cfg.fit_effect * (fit - 0.5)
-        p = 1 / (1 + _exp(-logit))
+        chance = 1 / (1 + _exp(-logit))
     else:
-        p = cfg.win_rate + 0.0 * fit
-    p = p * cfg.not_in_market_factor ** (1 - in_market)
-    p = p * cfg.missing_bant_factor**missing_bant
-    p = p * (1 + brand_lift * awareness)
-    p = p * 0.5 ** (waited_hours / (cfg.wait_decay_weeks * HOURS_PER_WEEK))
-    return _at_most(p, MAX_WIN_PROBABILITY)
+        chance = cfg.win_rate + 0.0 * fit
+    chance = chance * cfg.not_in_market_factor ** (1 - in_market)
+    chance = chance * cfg.missing_bant_factor**missing_bant
+    chance = chance * (1 + brand_lift * awareness)
+    chance = chance * 0.5 ** (waited_hours / (cfg.wait_decay_weeks * HOURS_PER_WEEK))
+    return _at_most(chance, MAX_WIN_PROBABILITY)
 
 
 def deal_promise(
@@ -213,8 +213,8 @@ def deal_promise(
 ) -> float | np.ndarray:
     """How promising a waiting SQL looks to sales: its expected deal value by what is known of
     it (fit, BANT, timing), not by the deal's own draw. AEs take up the most promising first."""
-    p = win_probability(cfg, fit, in_market, missing_bant, 0.0, 0.0, 0.0)
-    return p * mean_deal_amount(cfg, fit)
+    chance = win_probability(cfg, fit, in_market, missing_bant, 0.0, 0.0, 0.0)
+    return chance * mean_deal_amount(cfg, fit)
 
 
 def deal_amount(cfg: Deals, fit: float | np.ndarray, z: float | np.ndarray) -> float | np.ndarray:

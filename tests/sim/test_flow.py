@@ -40,7 +40,7 @@ RATES = (
     "marketing_sourced_revenue_share",
 )
 # Everything the cards show, plus CPL, except what the flow model leaves out on purpose.
-REQUIRED = (*(n for n in HEADLINE if n not in flow.NOT_ESTIMATED), "cpl")
+REQUIRED = (*(name for name in HEADLINE if name not in flow.NOT_ESTIMATED), "cpl")
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +54,13 @@ def shortened(path: Path, *settings: str) -> Scenario:
 
 
 def _replication(args: tuple[Scenario, int]) -> dict[str, float]:
-    s, i = args
-    return summarize(s, replication_seed(s.simulation.seed, i)).metrics["horizon"]
+    scenario, index = args
+    return summarize(scenario, replication_seed(scenario.simulation.seed, index)).metrics["horizon"]
 
 
-def simulated(pool: ProcessPoolExecutor, s: Scenario, n: int) -> dict[str, np.ndarray]:
+def simulated(pool: ProcessPoolExecutor, scenario: Scenario, count: int) -> dict[str, np.ndarray]:
     """Each metric's values over n replications (summaries: no target periods involved)."""
-    rows = list(pool.map(_replication, [(s, i) for i in range(n)]))
+    rows = list(pool.map(_replication, [(scenario, index) for index in range(count)]))
     return {name: np.array([row[name] for row in rows]) for name in rows[0]}
 
 
@@ -77,19 +77,19 @@ def gaps(estimate: dict[str, float], sim: dict[str, np.ndarray]) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
 def test_estimate_follows_the_simulation_on_every_shipped_scenario(pool, path):
-    s = shortened(path)
-    assert not gaps(flow.expected_metrics(s), simulated(pool, s, REPLICATIONS))
+    scenario = shortened(path)
+    assert not gaps(flow.expected_metrics(scenario), simulated(pool, scenario, REPLICATIONS))
 
 
 @pytest.mark.slow
 def test_estimate_follows_the_simulation_when_ae_slots_are_short(pool):
     """Fewer AEs than the SQLs need: SQLs wait, the most promising first, the weakest go cold,
     and the backlog pauses prospecting."""
-    s = shortened(SCENARIOS[0].with_name("default.toml"), "sales.ae_count=6")
-    sim = simulated(pool, s, 12)
-    estimate = flow.expected_metrics(s)
+    scenario = shortened(SCENARIOS[0].with_name("default.toml"), "sales.ae_count=6")
+    sim = simulated(pool, scenario, 12)
+    estimate = flow.expected_metrics(scenario)
     assert not gaps(estimate, sim)
     cold = sim["sql_cold"].mean()
     assert cold > 50
@@ -107,8 +107,8 @@ def small_scenario(*settings: str) -> Scenario:
     )
 
 
-def engine_metrics(s: Scenario, replications: int = 2) -> dict[str, float]:
-    result = run(s, replications=replications, executor=InlineExecutor())
+def engine_metrics(scenario: Scenario, replications: int = 2) -> dict[str, float]:
+    result = run(scenario, replications=replications, executor=InlineExecutor())
     return {name: summary.mean for name, summary in result.summary.items()}
 
 
@@ -127,22 +127,27 @@ def _halved(function):
         ("reach_probability", _halved, "sql_sales", ()),
         (
             "qualification",
-            lambda f: lambda d, *a: (decisions.REASON["timing"], 0),
+            lambda original: lambda definitions, *flags: (decisions.REASON["timing"], 0),
             "sql_marketing",
             (),
         ),
-        ("style_follow_up", lambda f: lambda *a: 0.0, "first_attempts_share", ()),
-        ("review_catch", lambda f: lambda cfg, j, p: (0.0 * j, 0.0 * p), "mql_handoffs", REVIEW),
+        ("style_follow_up", lambda original: lambda *args: 0.0, "first_attempts_share", ()),
+        (
+            "review_catch",
+            lambda original: lambda cfg, junk, poor_fit: (0.0 * junk, 0.0 * poor_fit),
+            "mql_handoffs",
+            REVIEW,
+        ),
     ],
     ids=["contact", "win", "reach", "bant", "follow-up", "review"],
 )
 def test_estimate_and_engine_apply_the_same_rule(monkeypatch, rule, replacement, metric, settings):
     """Change a rule in sim/model/decisions.py: the estimate moves as the engine does, because
     both call it (a rule restated in the flow model would not move)."""
-    s = small_scenario(*settings)
-    before_engine, before_estimate = engine_metrics(s), flow.expected_metrics(s)
+    scenario = small_scenario(*settings)
+    before_engine, before_estimate = engine_metrics(scenario), flow.expected_metrics(scenario)
     monkeypatch.setattr(decisions, rule, replacement(getattr(decisions, rule)))
-    after_engine, after_estimate = engine_metrics(s), flow.expected_metrics(s)
+    after_engine, after_estimate = engine_metrics(scenario), flow.expected_metrics(scenario)
 
     def value(metrics: dict[str, float]) -> float:
         if metric == "first_attempts_share":
@@ -156,22 +161,24 @@ def test_estimate_and_engine_apply_the_same_rule(monkeypatch, rule, replacement,
 
 def test_attempt_shares_are_attempts_allowed_over_its_number():
     for effort in (0.0, 0.13, 0.5, 0.999, 1.0):
-        u = (np.arange(20000) + 0.5) / 20000
-        counts = [decisions.attempts_allowed(4, effort, x) for x in u]
-        observed = np.bincount(counts, minlength=5)[1:] / len(u)
+        uniform = (np.arange(20000) + 0.5) / 20000
+        counts = [decisions.attempts_allowed(4, effort, number) for number in uniform]
+        observed = np.bincount(counts, minlength=5)[1:] / len(uniform)
         np.testing.assert_allclose(decisions.attempt_shares(4, effort), observed, atol=1e-4)
 
 
 def test_the_vectorised_duty_clock_keeps_the_engine_s_hours():
     rng = np.random.default_rng(7)
-    t = np.concatenate([rng.random(2000) * 168 * 3, np.arange(0.0, 168 * 2, 0.5)])
-    work = rng.random(len(t)) * 30
+    times = np.concatenate([rng.random(2000) * 168 * 3, np.arange(0.0, 168 * 2, 0.5)])
+    work = rng.random(len(times)) * 30
     for start_hour, hours, always in ((9, 8.0, False), (7, 10.5, False), (0, 8.0, True)):
         schedule = DutySchedule.for_scenario(Scenario().start_date, start_hour, hours, always)
         clock = flow.DutyClock(schedule)
-        np.testing.assert_allclose(clock.next_on_duty(t), schedule.next_on_duty(t))
-        expected = [schedule.after_working_hours(a, b) for a, b in zip(t, work, strict=True)]
-        np.testing.assert_allclose(clock.after(t, work), expected)
+        np.testing.assert_allclose(clock.next_on_duty(times), schedule.next_on_duty(times))
+        expected = [
+            schedule.after_working_hours(at, hours) for at, hours in zip(times, work, strict=True)
+        ]
+        np.testing.assert_allclose(clock.after(times, work), expected)
 
 
 def test_a_fluid_queue_waits_for_the_shift_and_the_night_s_backlog():
@@ -194,16 +201,16 @@ def test_a_fluid_queue_waits_for_the_shift_and_the_night_s_backlog():
 def test_trust_settles_at_the_share_of_worked_mqls_that_prove_good():
     """Pure probability matching (no follow-all or follow-none reps) and no slack effect: every
     rep's trust settles where follow-up matches the share of good MQLs."""
-    s = apply_settings(
+    scenario = apply_settings(
         Scenario(),
         ["trust.share_follow_all=0", "trust.share_follow_none=0", "trust.slack_weight=0"],
     )
-    regime = flow.equilibrium(s)
+    regime = flow.equilibrium(scenario)
     assert regime.converged
     trust = regime.trust[decisions.MATCHER]
     assert 0 < trust < 1
     assert trust == pytest.approx(regime.good_share[decisions.MATCHER], abs=flow.FULL_TOLERANCE)
-    assert regime.mean_trust(s) == pytest.approx(trust)
+    assert regime.mean_trust(scenario) == pytest.approx(trust)
 
 
 def test_trust_settles_between_zero_and_one_for_every_shipped_scenario():
@@ -221,18 +228,18 @@ def test_more_slack_weight_makes_doubting_reps_follow_up_more():
 
 
 def test_the_same_scenario_gives_the_same_estimate():
-    s = shortened(SCENARIOS[0])
-    first = flow.expected_metrics(s)
+    scenario = shortened(SCENARIOS[0])
+    first = flow.expected_metrics(scenario)
     flow._SAMPLES.clear()  # drawn again from the fixed seed: the same virtual leads
-    assert flow.expected_metrics(s) == first
-    assert flow.expected_metrics(s) == first
+    assert flow.expected_metrics(scenario) == first
+    assert flow.expected_metrics(scenario) == first
 
 
 def test_an_estimate_draws_no_random_numbers_once_its_sample_is_drawn(monkeypatch):
     """Speed as behaviour: the virtual leads are drawn once and cached; an estimate (also of an
     edited budget, rep count or deal size) only follows them."""
-    s = small_scenario()
-    flow.expected_metrics(s)
+    scenario = small_scenario()
+    flow.expected_metrics(scenario)
 
     def refuse(*args, **kwargs):
         raise AssertionError("random numbers drawn for an estimate")
@@ -240,16 +247,16 @@ def test_an_estimate_draws_no_random_numbers_once_its_sample_is_drawn(monkeypatc
     monkeypatch.setattr(numbers, "derive", refuse)
     monkeypatch.setattr(engagement, "build_touches", refuse)
     monkeypatch.setattr(np.random, "default_rng", refuse)
-    flow.expected_metrics(s)
+    flow.expected_metrics(scenario)
     edited = apply_settings(
-        s,
+        scenario,
         [
             'channels["Paid search"].weekly_budget=20000',
             "sales.sdr_count=10",
             "deals.deal_size=40000",
         ],
     )
-    assert flow.expected_metrics(edited)["revenue"] > flow.expected_metrics(s)["revenue"]
+    assert flow.expected_metrics(edited)["revenue"] > flow.expected_metrics(scenario)["revenue"]
 
 
 @pytest.mark.parametrize(
@@ -275,17 +282,17 @@ def test_odd_plans_still_get_a_finite_estimate(settings):
 
 
 def test_default_estimate_is_complete_and_consistent():
-    s = Scenario()
-    first = flow.expected_metrics(s)
+    scenario = Scenario()
+    first = flow.expected_metrics(scenario)
     for name in REQUIRED:
         assert math.isfinite(first[name]), name
     assert first["leads"] > first["mql"] > first["sal"] > 0
     assert 0 < first["rate_mql_to_won"] < first["rate_sql_to_won"] < 1
     assert 0 < first["marketing_sourced_revenue_share"] < 1
-    weekly = flow.expected_weekly(s)
+    weekly = flow.expected_weekly(scenario)
     for name in ("leads", "mql", "sql", "won", "revenue"):
-        assert weekly[name].shape == (s.simulation.weeks,)
-    window = slice(s.simulation.warmup_weeks, None)
+        assert weekly[name].shape == (scenario.simulation.weeks,)
+    window = slice(scenario.simulation.warmup_weeks, None)
     assert weekly["mql"][window].sum() == pytest.approx(first["mql"])
     assert "reps_convinced" not in first  # the spread of trust is not estimated
 
@@ -304,6 +311,6 @@ def test_uncertain_inputs_enter_at_their_central_values():
 def test_higher_mql_threshold_lowers_expected_mqls():
     low = small_scenario()
     high = small_scenario("definitions.mql_threshold=70")
-    a, b = flow.expected_metrics(low), flow.expected_metrics(high)
-    assert b["mql"] < a["mql"]
-    assert b["leads"] == pytest.approx(a["leads"])
+    lower, higher = flow.expected_metrics(low), flow.expected_metrics(high)
+    assert higher["mql"] < lower["mql"]
+    assert higher["leads"] == pytest.approx(lower["leads"])
