@@ -31,8 +31,9 @@ simulation is the acceptance criterion (tests/sim/test_flow.py):
   expected learning step is zero: trust = (own rate x own good share + team influence x team good
   share) / (own rate + team influence), where the good share is that of the MQLs worked. That
   share depends on trust (attempts scale with it), and follow-up depends on slack (1 - hours on
-  MQLs / duty hours), which depends on how many MQLs are followed up. Solved by iteration,
-  together with the queues, until trust and slack move less than `TOLERANCE`.
+  MQLs / duty hours), which depends on how many MQLs are followed up. Solved by damped
+  iteration together with the queues, on every `THINNING`-th virtual lead until trust and slack
+  move less than `TOLERANCE`, then checked (and the estimate made) on the whole sample.
 * The review and SDR queues are fluid: each desk works the week's profile of expected work in its
   duty hours, first come first served (Lindley's recursion on the expected work of each step of
   the week), so an MQL waits for the shift and behind the night's backlog. Random waits within
@@ -191,13 +192,6 @@ class DutyClock:
 
 def queue_steps() -> int:
     return round(HOURS_PER_WEEK / QUEUE_STEP_HOURS)
-
-
-def week_profile(time: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Weights summed by step of the week."""
-    count = queue_steps()
-    step = (np.mod(time, HOURS_PER_WEEK) / QUEUE_STEP_HOURS).astype(np.int64)
-    return np.bincount(np.minimum(step, count - 1), weights=weight, minlength=count)
 
 
 @dataclass(frozen=True)
