@@ -17,7 +17,12 @@ run: $(STAMP)
 	@$(PY) -m app.qt_check
 	$(VENV)/bin/funnel-lab $(SCENARIO)
 
+# The suite starts with the linters and the type check: a style slip or a wrong annotation fails
+# like a failing test.
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy sim/
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2
 
 bench: $(STAMP)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from app.editor.paths import Path, get_at, with_value
 from sim.distributions import is_distribution
 from sim.scenario import Scenario
+from sim.workshop import agreement
 
 MERGE_SECONDS = 1.5  # repeated edits of one field within this time undo as one step
 
@@ -56,6 +57,7 @@ class ScenarioDocument(QObject):
     changed = Signal(object)
     modified_changed = Signal(bool)
     path_changed = Signal(object)
+    agreement_reopened = Signal()  # an edit turned an agreed scenario back to draft
 
     def __init__(self, scenario: Scenario | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,9 +84,18 @@ class ScenarioDocument(QObject):
         self.replace(with_value(self.scenario, path, value), text, key=path if same_form else None)
 
     def replace(self, scenario: Scenario, text: str, key: Path | None = None) -> None:
-        """Make `scenario` current as one undoable step (nothing happens if it is equal)."""
-        if scenario != self.scenario:
-            self.undo_stack.push(SetScenario(self, self.scenario, scenario, text, key))
+        """Make `scenario` current as one undoable step (nothing happens if it is equal).
+
+        Changing a definition or a target of an agreed scenario turns it back to draft in the
+        same step (undo restores both), and `agreement_reopened` says so."""
+        if scenario == self.scenario:
+            return
+        reopened = agreement.reopened(self.scenario, scenario)
+        if reopened is not None:
+            scenario, text, key = reopened, f"{text} (agreement back to draft)", None
+        self.undo_stack.push(SetScenario(self, self.scenario, scenario, text, key))
+        if reopened is not None:
+            self.agreement_reopened.emit()
 
     def load(self, scenario: Scenario, path: FilePath | None, toml: Any) -> None:
         """Start afresh on a scenario just read (or a new one): no history, not modified."""

@@ -7,6 +7,7 @@ sim.files, and announces what the user asks for (`run_requested`, `cancel_reques
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
+    QToolBar,
     QUndoView,
     QVBoxLayout,
     QWidget,
@@ -129,7 +132,12 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
-        self.setCentralWidget(splitter)
+        # The working view, and in its place while presenting, a presentation (set_presentation).
+        self.central = QStackedWidget()
+        self.central.setObjectName("centralStack")
+        self.central.addWidget(splitter)
+        self.setCentralWidget(self.central)
+        self._presenting: _Chrome | None = None
         history = QDockWidget("History", self)
         history.setObjectName("historyDock")
         history.setWidget(QUndoView(self.document.undo_stack))
@@ -175,6 +183,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
         for key in ("new", "open"):
             file_menu.addAction(self.actions_[key])
         self.recent_menu = file_menu.addMenu("Open &Recent")
@@ -190,6 +199,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.actions_["redo"])
         edit_menu.addSeparator()
         edit_menu.addAction(self.history_dock.toggleViewAction())
+        self.view_menu = bar.addMenu("&View")  # workshop views and presentation mode
+        self.view_menu.setObjectName("viewMenu")
         run_menu = bar.addMenu("&Run")
         for key in ("run", "cancel", "live"):
             run_menu.addAction(self.actions_[key])
@@ -244,6 +255,49 @@ class MainWindow(QMainWindow):
         self.actions_["live"].setChecked(on)  # emits live_toggled if it changes
         if reason:
             self.statusBar().showMessage(reason, 10_000)
+
+    # -- presentation -------------------------------------------------------------------------
+
+    def is_presenting(self) -> bool:
+        return self._presenting is not None
+
+    def set_presentation(self, widget: QWidget | None) -> None:
+        """Show `widget` alone, full screen, without the editor, menus, toolbar or status line
+        (presentation mode); None brings the working window back as it was. While presenting,
+        Esc belongs to the presentation (it leaves), not to Cancel run."""
+        if widget is not None and self._presenting is None:
+            cancel = self.actions_["cancel"]
+            self._presenting = _Chrome(
+                maximized=self.isMaximized(),
+                full_screen=self.isFullScreen(),
+                docks=[d for d in self.findChildren(QDockWidget) if d.isVisible()],
+                toolbars=[t for t in self.findChildren(QToolBar) if t.isVisible()],
+                cancel_keys=cancel.shortcuts(),
+            )
+            cancel.setShortcuts([])
+            self.central.addWidget(widget)
+            self.central.setCurrentWidget(widget)
+            for part in (self.menuBar(), self.statusBar(), *self._presenting.docks):
+                part.hide()
+            for toolbar in self._presenting.toolbars:
+                toolbar.hide()
+            self.showFullScreen()
+            widget.setFocus()
+        elif widget is None and self._presenting is not None:
+            chrome, self._presenting = self._presenting, None
+            shown = self.central.currentWidget()
+            self.central.setCurrentWidget(self.splitter)
+            if shown is not self.splitter:
+                self.central.removeWidget(shown)
+            self.actions_["cancel"].setShortcuts(chrome.cancel_keys)
+            for part in (self.menuBar(), self.statusBar(), *chrome.docks, *chrome.toolbars):
+                part.show()
+            if chrome.full_screen:
+                return
+            if chrome.maximized:
+                self.showMaximized()
+            else:
+                self.showNormal()
 
     # -- files --------------------------------------------------------------------------------
 
@@ -464,6 +518,17 @@ class MainWindow(QMainWindow):
         if path is not None:
             event.acceptProposedAction()
             self.open_file(path)
+
+
+@dataclass
+class _Chrome:
+    """What presentation mode hid, to bring back as it was."""
+
+    maximized: bool
+    full_screen: bool
+    docks: list[QDockWidget]
+    toolbars: list[QToolBar]
+    cancel_keys: list[QKeySequence]
 
 
 def _dropped_toml(event: QDragEnterEvent | QDropEvent) -> Path | None:

@@ -100,6 +100,9 @@ class RunController(QObject):
         window.scenario_changed.connect(self._scenario_changed)
         window.live_toggled.connect(self._live_toggled)
         self._scenario_changed(window.scenario)
+        from app.workshop import Workshop  # the target board, presentation mode, the report
+
+        self.workshop = Workshop(window, self)
 
     def _add_export_menu(self) -> None:
         bar = self.window.menuBar()
@@ -289,6 +292,7 @@ class RunController(QObject):
         """Cancel every job and wait for their threads (window closing, test teardown)."""
         self.settle.stop()
         self.watchdog.stop()
+        self.workshop.shutdown(wait_s)
         self.inbox.timer.stop()
         for job in self._jobs:
             if isinstance(job, RunJob):

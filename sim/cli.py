@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sim
-from sim import cli_run
+from sim import cli_plan, cli_run, cli_workshop
 from sim.errors import ScenarioError
 from sim.files import read_scenario
 from sim.limits import check_runnable
@@ -86,11 +86,53 @@ COMMANDS: list[Command] = [
         "run", "simulate a scenario file and print the summary", cli_run.configure, cli_run.handler
     ),
     Command(
+        "compare",
+        "compare plans on the same seeds: paired differences, the best of several",
+        cli_plan.configure_compare,
+        cli_plan.handle_compare,
+    ),
+    Command(
+        "sweep",
+        "sweep one setting and show each KPI's mean, range and interval",
+        cli_plan.configure_sweep,
+        cli_plan.handle_sweep,
+    ),
+    Command(
+        "sensitivity",
+        "tornado and spider: which inputs move a KPI most",
+        cli_plan.configure_sensitivity,
+        cli_plan.handle_sensitivity,
+    ),
+    Command(
+        "goal-seek",
+        "find the lever value at which a target is met with a given probability",
+        cli_plan.configure_goal_seek,
+        cli_plan.handle_goal_seek,
+    ),
+    Command(
+        "reverse",
+        "the inquiries, MQLs, SQLs and budget a revenue target implies (instant estimate)",
+        cli_plan.configure_reverse,
+        cli_plan.handle_reverse,
+    ),
+    Command(
         "validate", "check scenario files and list every problem", _configure_validate, _validate
     ),
     Command("schema", "print the JSON Schema of scenario files", _configure_nothing, _schema),
     Command(
         "metrics", "list the metrics targets and reports can name", _configure_nothing, _metrics
+    ),
+    Command(
+        "diff",
+        "list what changed between two scenario files (exit 1 if they differ)",
+        cli_workshop.configure_diff,
+        cli_workshop.diff,
+    ),
+    Command(
+        "report",
+        "simulate a scenario and write the workshop report as a PDF",
+        cli_workshop.configure_report,
+        cli_workshop.report,
     ),
 ]
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from pathlib import Path
 
 from sim.errors import ScenarioError
 from sim.files import read_scenario
-from sim.metrics import METRICS
+from sim.metrics import METRICS, format_value
 from sim.results import RunResult, headline_rows
 from sim.runner import InlineExecutor, run, shared_pool
 from sim.uncertain import centralize, uncertain_inputs
@@ -35,6 +37,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="write full results as JSON")
     parser.add_argument("--csv", type=Path, metavar="OUT", help="write one row per replication")
+    parser.add_argument(
+        "--dask",
+        metavar="local|tcp://HOST:PORT",
+        help="run the replications on a Dask cluster (pip install 'funnel-lab[dask]')",
+    )
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -47,16 +54,16 @@ def handler(args: argparse.Namespace) -> int:
     if args.replications is not None and args.replications < 1:
         print("error: --replications must be at least 1", file=sys.stderr)
         return 2
-    executor = InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
-    result = run(
-        scenario,
-        replications=args.replications,
-        seed=args.seed,
-        executor=executor,
-        progress=_progress_bar,
-        central=args.central,
-        split_uncertainty=bool(uncertain_inputs(scenario)),
-    )
+    with _executor(args) as executor:
+        result = run(
+            scenario,
+            replications=args.replications,
+            seed=args.seed,
+            executor=executor,
+            progress=_progress_bar,
+            central=args.central,
+            split_uncertainty=bool(uncertain_inputs(scenario)),
+        )
     print(file=sys.stderr)
     print(format_summary(result))
     try:
@@ -67,6 +74,18 @@ def handler(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ScenarioError(f"could not write the results: {exc}") from None
     return 0
+
+
+@contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor]:
+    """This process (`--workers 1`), the local pool, or a Dask cluster (`--dask`)."""
+    if getattr(args, "dask", None):
+        from sim.plan.cluster import dask_executor
+
+        with dask_executor(args.dask, args.workers or None) as executor:
+            yield executor
+    else:
+        yield InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
 
 
 def check_writable(path: Path) -> None:
@@ -91,45 +110,32 @@ def _progress_bar(done: int, total: int) -> None:
     )
 
 
-def format_value(value: float, unit: str, currency: str) -> str:
-    """A number as a planner reads it: shares as %, money with the currency, counts rounded."""
-    if not math.isfinite(value):
-        return "n/a"
-    if unit == "share":
-        return f"{100 * value:.1f}%"
-    if unit.startswith("currency"):
-        suffix = unit.removeprefix("currency")
-        if abs(value) >= 1e6:
-            return f"{currency} {value / 1e6:,.2f}M{suffix}"
-        return f"{currency} {value:,.0f}{suffix}"
-    if unit in ("hours", "days", "0..1"):
-        return f"{value:,.2f}" + ("" if unit == "0..1" else f" {unit[0]}")
-    return f"{value:,.0f}"
-
-
 def format_summary(result: RunResult) -> str:
     window = result.week_starts[result.warmup_weeks]
     weeks = len(result.week_starts) - result.warmup_weeks
+    rows = headline_rows(result)
+    width = max(30, *(len(label) + 2 for label, _s, _u in rows))
     lines = [
         f"{result.scenario_name} — {result.replications} replications, seed {result.seed}"
         f"{' (ranges at their centres)' if result.central else ''}",
         f"measurement window: {weeks} weeks from {window}; scenario sha256 "
         f"{result.scenario_sha256[:12]}",
         "",
-        f"{'metric':<30}{'mean':>18}   {'90% of outcomes (P5 - P95)':>38}",
+        f"{'metric':<{width}}{'mean':>18}   {'90% of outcomes (P5 - P95)':>38}",
     ]
-    for label, s, unit in headline_rows(result):
+    for label, s, unit in rows:
         interval = (
             f"{format_value(s.p5, unit, result.currency)} - "
             f"{format_value(s.p95, unit, result.currency)}"
         )
         lines.append(
-            f"{label:<30}{format_value(s.mean, unit, result.currency):>18}   {interval:>38}"
+            f"{label:<{width}}{format_value(s.mean, unit, result.currency):>18}   {interval:>38}"
         )
-    lines.append(
-        "(volumes count every source; rates follow marketing leads, each counted once at the "
-        "furthest stage it reached)"
-    )
+    lines += [
+        "(MQLs and SALs: marketing leads created in the window, each once at its furthest stage;",
+        " SQLs, opportunities, won deals, revenue and pipeline: what happened in the window, every",
+        " source; a rate follows the window's marketing leads: the ratio of the average counts)",
+    ]
     if result.targets:
         lines += ["", "targets (probability the plan meets each):"]
         for t in result.targets:
@@ -138,7 +144,7 @@ def format_summary(result: RunResult) -> str:
             value = format_value(t.target.value, unit, result.currency)
             lines.append(
                 f"  {t.target.owner:<10} {t.target.metric} {sign} {value} in {t.target.period}: "
-                f"{100 * t.probability:.0f}%"
+                f"{100 * t.probability:.0f}% ({t.hits} of {t.replications} replications)"
             )
     if result.variance:
         lines += ["", "where the spread comes from (share of variance from uncertain inputs):"]

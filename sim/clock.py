@@ -104,6 +104,25 @@ class DutySchedule:
             nxt = nxt + ((self.start_weekday + nxt) % 7 >= 5)
         return np.where(on, t, nxt * HOURS_PER_DAY + start)
 
+    def duty_hours_before(self, t: np.ndarray) -> np.ndarray:
+        """On-duty hours from hour 0 to each time (vectorised; negative times count back)."""
+        t = np.asarray(t, dtype=float)
+        if self.always:
+            return t
+        day = np.floor(t / HOURS_PER_DAY)
+        weeks, rest = np.divmod(day, 7)
+        weekday = (self.start_weekday + np.arange(7)) % 7 < 5
+        workdays_before = np.concatenate(([0], np.cumsum(weekday)))  # in the week's first k days
+        full_days = weeks * 5 + workdays_before[rest.astype(int)]
+        today = np.clip(t - day * HOURS_PER_DAY - self.shift_start_hour, 0.0, self.shift_hours)
+        return full_days * self.shift_hours + np.where(weekday[rest.astype(int)], today, 0.0)
+
+    def business_hours_between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """On-duty hours between each start and end (0 where end is not after start): how long
+        a lead waited by the clock a follow-up SLA in business hours counts."""
+        elapsed = self.duty_hours_before(end) - self.duty_hours_before(start)
+        return np.maximum(elapsed, 0.0)
+
     def hours_on_duty_per_week(self) -> float:
         return HOURS_PER_WEEK if self.always else 5 * self.shift_hours
 

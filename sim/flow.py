@@ -22,7 +22,7 @@ the engine's own leads:
   `cycle_hours` at equal-probability nodes. Outbound: the engine's prospecting week by week, in
   expectation (`reach_probability` on the finite universe with its rest weeks,
   `prospecting_weights`, `qualification`), on the hours that MQLs and open deals leave
-  (`opportunity_hours`), paused by the AE backlog (`prospecting_paused`).
+  (`opportunity_hours`), no more than the AEs' line has room for (`prospecting_hours`).
 
 Where no exact expectation exists, standard approximations; the measured gap against the
 simulation is the acceptance criterion (tests/sim/test_flow.py):
@@ -44,7 +44,8 @@ simulation is the acceptance criterion (tests/sim/test_flow.py):
 * AE slots are a fluid queue by week (open deals are those opened that the cycle has not yet
   closed): SQLs that find no slot wait and are taken up by class of promise (`deal_promise`),
   the most promising first and in proportion within a class; they go cold after
-  `sql_max_wait_days` and lose win chance with the weeks waited; the backlog pauses prospecting.
+  `sql_max_wait_days` and lose win chance with the weeks waited; prospecting fills only the
+  room left in the line.
 * Trust, slack and the two MQL queues are one stationary regime for the measurement window's
   average volumes, not solved week by week.
 
@@ -60,8 +61,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]
-from scipy.sparse import linalg as sparse_linalg  # type: ignore[import-untyped]
+from scipy import sparse
+from scipy.sparse import linalg as sparse_linalg
 
 from sim.brand import awareness_by_week
 from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, DutySchedule, arrival_profile
@@ -362,10 +363,6 @@ def _context(scenario: Scenario) -> Context:
     plan = ChannelPlan.build(scenario)
     low, high = float(awareness.min()), float(awareness.max())
     levels = [low] if high - low < AWARENESS_TOLERANCE else [low, (low + high) / 2, high]
-    sales = scenario.sales
-    schedule = DutySchedule.for_scenario(
-        scenario.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
-    )
     return Context(
         scenario=scenario,
         weeks=weeks,
@@ -376,7 +373,7 @@ def _context(scenario: Scenario) -> Context:
         levels=levels,
         level_weights=_level_weights(awareness, levels),
         samples=[sample(scenario, level) for level in levels],
-        clock=DutyClock(schedule),
+        clock=DutyClock(_schedule(scenario)),
         cycle=np.asarray(decisions.cycle_hours(scenario.deals, _normal_nodes())),
     )
 
@@ -646,11 +643,13 @@ class Tables:
 class States:
     """Every moment a virtual lead can become an MQL: a touch at which its score, counted from
     a reset at an earlier touch (the lead's creation, or its return to nurture), crosses the
-    threshold. The lead, the touch's time, whether it is the lead's first MQL, and the state of
-    each touch index (-1: none). States are in touch order, so in time order within a lead."""
+    threshold. The lead, the touch's time and index, whether it is the lead's first MQL, and
+    the state of each touch index (-1: none). States are in touch order, so in time order
+    within a lead."""
 
     lead: np.ndarray
     moment: np.ndarray
+    touch: np.ndarray
     first: np.ndarray
     of_touch: np.ndarray
 
@@ -667,7 +666,7 @@ class States:
         starts = of_touch[cross[touches.offset[:-1]]]
         starts = starts[(cross[touches.offset[:-1]] >= 0) & (starts >= 0)]
         first[starts] = True
-        return cls(touches.lead[target], touches.time[target], first, of_touch)
+        return cls(touches.lead[target], touches.time[target], target, first, of_touch)
 
 
 @dataclass(frozen=True)
@@ -855,7 +854,8 @@ def _work(
     wait = pick - raised  # speed to lead counts from the hand-raise
     events.add("first_attempts", pick, followed)
     events.add("wait_hours", pick, followed * wait)
-    events.add("within_sla", pick, followed * (wait <= scenario.definitions.sla_hours))
+    in_time = _within_sla(scenario, regime.sdr.clock.schedule, smp, states, pick)
+    events.add("within_sla", pick, followed * in_time)
     events.add("within_hour", pick, followed * (wait <= 1.0))
     events.add("sdr_jobs", handoff, passed)
     events.add("sdr_work", handoff, ignored * sales.glance_hours)
@@ -884,6 +884,25 @@ def _work(
         gave_up = at + sales.attempt_hours
         events.add("in_sales_out", gave_up, unreached)
         branches.append((gave_up, unreached, False))
+
+
+def _within_sla(
+    scenario: Scenario, schedule: DutySchedule, smp: Sample, states: States, pick: np.ndarray
+) -> np.ndarray:
+    """Whether the first attempt comes within the SLA of the hand-raise, counted in business
+    hours (the reps' duty schedule), the demo-request SLA for an MQL made by a demo request (as
+    the engine's recorder counts)."""
+    definitions = scenario.definitions
+    demo = engagement.ScoringRule.build(scenario).is_demo(smp.touches.kind[states.touch])
+    limit = np.where(demo, definitions.demo_request_sla_hours, definitions.sla_hours)
+    return schedule.business_hours_between(states.moment, pick) <= limit + 1e-9
+
+
+def _schedule(scenario: Scenario) -> DutySchedule:
+    sales = scenario.sales
+    return DutySchedule.for_scenario(
+        scenario.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
+    )
 
 
 def _attempts(
@@ -1419,7 +1438,7 @@ def _run_desk(
     """The engine's week-end bookkeeping in expectation: AEs take waiting SQLs into free slots,
     the most promising class first (in proportion within a class: a fluid queue), SQLs waiting
     past `sql_max_wait_days` go cold, and the hours left prospect the universe of target
-    accounts for next week's outbound SQLs, unless the backlog pauses prospecting."""
+    accounts for next week's outbound SQLs, as many as the AEs' line has room for."""
     scenario, weeks = ctx.scenario, ctx.weeks
     sales = scenario.sales
     slots = sales.ae_count * sales.ae_max_open_opportunities
@@ -1453,11 +1472,11 @@ def _run_desk(
         desk.open_now[week] = carried + opened[week] * still_open[0]
         hours = decisions.opportunity_hours(sales, desk.open_now[week], ae_duty)
         desk.opportunity_hours[week] = hours
-        paused = decisions.prospecting_paused(sales, desk.waiting[week])
-        left = max(sdr_duty - mql_hours[week] - blocks[week], 0.0)
-        desk.sdr_prospecting[week] = blocks[week] + (0.0 if paused else left)
-        desk.ae_prospecting[week] = 0.0 if paused else ae_duty - hours
-        desk.idle[week] = left if paused else 0.0
+        room = decisions.backlog_room(sales, desk.waiting[week])
+        sdr_free = blocks[week] + max(sdr_duty - mql_hours[week] - blocks[week], 0.0)
+        sdr_hours, ae_hours = decisions.prospecting_hours(sales, room, sdr_free, ae_duty - hours)
+        desk.sdr_prospecting[week], desk.ae_prospecting[week] = sdr_hours, ae_hours
+        desk.idle[week] = sdr_free - sdr_hours
         resting = desk.worked[max(0, week - rest) : week].sum() if rest else 0.0
         weighted = sdr_weight * desk.sdr_prospecting[week] + ae_weight * desk.ae_prospecting[week]
         desk.worked[week] = max(universe - resting, 0.0) * decisions.reach_probability(
@@ -1520,7 +1539,7 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
     decay)."""
     scenario, weeks = ctx.scenario, ctx.weeks
     cfg, lift = scenario.deals, scenario.brand.win_rate_lift
-    names = ("opportunities", "pipeline", "sql_wait_days", *DEAL_VALUES)
+    names = ("opportunities", "pipeline", "sql_wait_days", *DEAL_VALUES, *BY_SQL_WEEK)
     out = {name: np.zeros(weeks) for name in names}
     out["sql"] = sqls.sql.sum(axis=0)
     arrival = np.arange(weeks)
@@ -1534,6 +1553,7 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
         np.add.at(out["opportunities"], opens[inside], opened[inside])
         np.add.at(out["pipeline"], opens[inside], (sqls.pipeline * share).sum(axis=0)[inside])
         np.add.at(out["sql_wait_days"], opens[inside], (opened * 7.0 * waited)[inside])
+        out["taken_of_week"] += np.where(inside, opened, 0.0)
         brand = brand_then[np.minimum(opens, weeks - 1)] * _wait_decay(cfg, waited)
         closes = opens[:, None] + np.arange(span)[None, :]
         keep = closes < weeks
@@ -1541,7 +1561,12 @@ def _taken_up(ctx: Context, sqls: SqlFlows, taken: np.ndarray) -> dict[str, np.n
             factor = brand if name in ("won", "revenue") else np.ones(weeks)
             value = (sqls.values[name] * share[:, :, None]).sum(axis=0) * factor[:, None]
             np.add.at(out[name], closes[keep], value[keep])
+            if name == "won":
+                out["won_of_week"] += np.where(keep, value, 0.0).sum(axis=1)
     return out
+
+
+BY_SQL_WEEK = ("taken_of_week", "won_of_week")  # by the SQL's week: taken up, won, in the run
 
 
 def _wait_decay(cfg: DealsConfig, weeks_waited: int) -> float:
@@ -1590,7 +1615,12 @@ def _sales_desk(
     for base in totals:
         out[base] = np.sum([series[base] for series in by_source.values()], axis=0)
     out["lost"] = np.sum([of["closes"] - of["won"] for of in by_source.values()], axis=0)
-    _deal_cohorts(ctx, flows, inbound[Source.MARKETING], by_source[Source.MARKETING], out)
+    for src in sources:
+        _deal_cohorts(ctx, flows, src, inbound[src], by_source[src], out)
+    sales = by_source[Source.SALES]  # sales-sourced leads are SQLs the week they are created
+    out["cohort_sql_sales"] = sales["sql"]
+    out["cohort_opportunity_sales"] = sales["taken_of_week"]
+    out["cohort_won_sales"] = sales["won_of_week"]
     out["sql_cold"] = desk.cold
     out["sql_queue"] = desk.waiting
     out["in_opportunity"] = desk.open_now
@@ -1604,16 +1634,17 @@ def _sales_desk(
 def _deal_cohorts(
     ctx: Context,
     flows: list[LeadFlows],
+    source: int,
     opened_at_sql: SqlFlows,
     taken: dict[str, np.ndarray],
     out: dict[str, np.ndarray],
 ) -> None:
-    """Marketing leads created each week that reach SQL, an opportunity and a won deal before
-    the horizon. Wins are those of deals opened at the SQL, with brand at the SQL week, scaled
-    by what the AE desk's waits and cold SQLs kept of them over the run."""
+    """Inbound leads of a source created each week that reach SQL, an opportunity and a won
+    deal before the horizon. Wins are those of deals opened at the SQL, with brand at the SQL
+    week, scaled by what the AE desk's waits and cold SQLs kept of them over the run."""
     weeks, lift = ctx.weeks, ctx.scenario.brand.win_rate_lift
-    out["cohort_sql"] = cohort(ctx, flows, "sql")
-    marketing = np.nonzero(ctx.plan.source == Source.MARKETING)[0]
+    of = "" if source == Source.MARKETING else f"_{SOURCES[source]}"
+    out[f"cohort_sql{of}"] = cohort(ctx, flows, "sql", source)
     span = _span(ctx)
     created, offset = np.nonzero(np.tri(weeks, dtype=bool)[::-1])  # offset < weeks - created
     sql_week = created + offset
@@ -1622,15 +1653,14 @@ def _deal_cohorts(
     won = np.zeros(weeks)
     for level, lf in enumerate(flows):
         volume = ctx.volume(level)
-        for ch in marketing:
+        for ch in np.nonzero(ctx.plan.source == source)[0]:
             by_close = np.cumsum(lf.deals["won"][:, ch].sum(axis=0), axis=1)
             reached = by_close[offset, room] * brand
             won += volume[:, ch] * np.bincount(created, weights=reached, minlength=weeks)
     at_once = _taken_up(ctx, opened_at_sql, _at_once(ctx, len(opened_at_sql.sql)))
-    out["cohort_opportunity"] = out["cohort_sql"] * _kept(
-        taken["opportunities"], at_once["opportunities"]
-    )
-    out["cohort_won"] = won * _kept(taken["won"], at_once["won"])
+    kept_open = _kept(taken["opportunities"], at_once["opportunities"])
+    out[f"cohort_opportunity{of}"] = out[f"cohort_sql{of}"] * kept_open
+    out[f"cohort_won{of}"] = won * _kept(taken["won"], at_once["won"])
 
 
 def _at_once(ctx: Context, classes: int = 1) -> np.ndarray:

@@ -143,13 +143,17 @@ def check_size(scenario: Scenario) -> float:
 def check_junk(scenario: Scenario) -> None:
     """A channel's junk share at its targeting breadth, junk_share x ratio ** (breadth - 0.5),
     must stay at most MAX_JUNK_SHARE over the inputs' 1-99% ranges: beyond it the channel would
-    be nothing but junk and the model would have to clamp it."""
+    be nothing but junk and the model would have to clamp it. (Learning from rejections only
+    narrows targeting, so it can only lower the share: the starting breadth is the worst case.)
+    Each refusal names the three fields and the range each may take with the other two as
+    they are."""
     data = scenario.model_dump()
     problems = []
     ratio = scenario.targeting.junk_ratio_broad_to_narrow
     for i, c in enumerate(scenario.channels):
-        worst = max(
-            _high(c.junk_share) * r ** (b - 0.5)
+        share = _high(c.junk_share)
+        worst, r, b = max(
+            (share * r ** (b - 0.5), r, b)
             for r in _corners(ratio)
             for b in _corners(c.targeting_breadth)
         )
@@ -158,15 +162,33 @@ def check_junk(scenario: Scenario) -> None:
             problems.append(
                 Problem(
                     f"{where}.junk_share",
-                    f"with targeting_breadth {c.targeting_breadth} and "
-                    f"targeting.junk_ratio_broad_to_narrow {ratio}, the channel's junk share "
-                    f"reaches {worst:.2f}; junk_share x ratio ^ (breadth - 0.5) must be at most "
-                    f"{MAX_JUNK_SHARE}: lower junk_share, narrow the targeting or lower the ratio",
+                    f"the channel's junk share at its targeting reaches {worst:.2f}, and "
+                    f"{where}.junk_share x targeting.junk_ratio_broad_to_narrow ^ "
+                    f"({where}.targeting_breadth - 0.5) must be at most {MAX_JUNK_SHARE}. "
+                    + _junk_ranges(where, share, r, b),
                     c.junk_share,
                 )
             )
     if problems:
         raise ScenarioError("junk shares out of range", problems)
+
+
+def _junk_ranges(where: str, share: float, ratio: float, breadth: float) -> str:
+    """What each of the three fields may be, the other two as they are (at their worst)."""
+    factor = ratio ** (breadth - 0.5)
+    allowed = [f"{where}.junk_share must be in [0, {MAX_JUNK_SHARE / factor:.3g}]"]
+    room = MAX_JUNK_SHARE / share  # < 1: the channel's breadth must bring less junk than at 0.5
+    if ratio > 1:
+        most = 0.5 + math.log(room) / math.log(ratio)
+        if most >= 0:
+            allowed.append(f"{where}.targeting_breadth in [0, {most:.3g}]")
+    if breadth > 0.5 and room >= 1:
+        most = room ** (1 / (breadth - 0.5))
+        allowed.append(f"targeting.junk_ratio_broad_to_narrow in [1, {most:.3g}]")
+    return (
+        f"With the others as they are (junk_share {share:g}, breadth {breadth:g}, ratio "
+        f"{ratio:g}): " + ", or ".join(allowed) + "."
+    )
 
 
 def check_review(scenario: Scenario) -> None:

@@ -35,6 +35,11 @@ _SOURCE_TEXT = {
     "sales": "sales-sourced (outbound prospecting)",
     "partner": "partner-sourced (partner and referral leads)",
 }
+_SOURCE_LEADS = {
+    "marketing": "Marketing leads",
+    "sales": "Leads sales prospected (outbound)",
+    "partner": "Partner and referral leads",
+}
 
 
 def _by_source(name: str, kind: SeriesKind, unit: str, what: str) -> list[Series]:
@@ -109,11 +114,42 @@ _SERIES = [
     Series("cohort_sql", "cohort", "leads", "Of those, reached SQL."),
     Series("cohort_opportunity", "cohort", "leads", "Of those, taken up by an AE."),
     Series("cohort_won", "cohort", "leads", "Of those, won."),
+    *(
+        Series(
+            f"cohort_{stage}_{src}",
+            "cohort",
+            "leads",
+            f"{_SOURCE_LEADS[src]} created that week that {what}.",
+        )
+        for src in ("sales", "partner")
+        for stage, what in (
+            ("sql", "reached SQL"),
+            ("opportunity", "an AE took up"),
+            ("won", "were won"),
+        )
+    ),
 ]
 SERIES: dict[str, Series] = {s.name: s for s in _SERIES}
 
 Totals = Mapping[str, Any]
 Direction = Literal["higher", "lower", "neutral"]
+
+
+def format_value(value: float, unit: str, currency: str) -> str:
+    """A metric's value as a planner reads it, by its unit: shares as %, money with the currency,
+    counts rounded. The table, the cards and the charts all write numbers with it."""
+    if not math.isfinite(value):
+        return "n/a"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit.startswith("currency"):
+        suffix = unit.removeprefix("currency")
+        if abs(value) >= 1e6:
+            return f"{currency} {value / 1e6:,.2f}M{suffix}"
+        return f"{currency} {value:,.0f}{suffix}"
+    if unit in ("hours", "days", "0..1"):
+        return f"{value:,.2f}" + ("" if unit == "0..1" else f" {unit[0]}")
+    return f"{value:,.0f}"
 
 
 def ratio(num: Any, den: Any) -> Any:
@@ -174,6 +210,7 @@ _SOURCE_LABEL = {"marketing": "marketing-sourced", "sales": "sales-sourced", "pa
 
 
 def _per_source(base: str, label: str, unit: str) -> list[Metric]:
+    """A period flow split by source."""
     return [
         _count(
             f"{base}_{src}",
@@ -186,26 +223,105 @@ def _per_source(base: str, label: str, unit: str) -> list[Metric]:
     ]
 
 
+# The funnel's stages as the brief counts them: the leads created in the period, each once, at
+# the furthest stage it reached by the end of the run. Marketing leads make the waterfall; sales
+# prospecting and partners add SQLs, opportunities and wins of their own. `sql`, `opportunities`
+# and `won` stay what the company counts in the period (every SQL made, deal opened, deal won in
+# it, whenever its lead started): the won-deal card must match the revenue beside it; the funnel's
+# stages are `funnel_sql`, `funnel_opportunities` and `funnel_won`.
+_COHORT = {"sql": "sql", "opportunities": "opportunity", "won": "won"}
+
+
+def _cohort_series(base: str, src: str) -> str:
+    stage = _COHORT[base]
+    return f"cohort_{stage}" if src == "marketing" else f"cohort_{stage}_{src}"
+
+
+def _stage_count(base: str, label: str, unit: str, what: str) -> list[Metric]:
+    """A funnel stage of every source (the sum of its parts) and of each source alone."""
+    parts = [_cohort_series(base, src) for src in _SOURCES]
+    every = Metric(
+        f"funnel_{base}",
+        f"{label} (leads of the period)",
+        unit,
+        f"Leads created in the period that {what} by the end of the run, every source "
+        "(marketing, sales, partner), each lead once.",
+        lambda t: sum(t[p] for p in parts),
+        "higher",
+        COUNT,
+    )
+    return [every] + [
+        Metric(
+            f"funnel_{base}_{src}",
+            f"{label} (leads of the period), {_SOURCE_LABEL[src]}",
+            unit,
+            f"{_SOURCE_LEADS[src]} created in the period that {what}, each lead once.",
+            _total(part),
+            "higher",
+            COUNT,
+        )
+        for src, part in zip(_SOURCES, parts, strict=True)
+    ]
+
+
 _METRICS = [
-    _count("leads", "Leads", "leads", "Inbound leads created.", "neutral"),
-    _count("mql", "MQLs", "MQLs", "Leads that became an MQL (each lead once).", "neutral"),
+    _count("leads", "Leads", "leads", "Inbound leads created (marketing and partner).", "neutral"),
+    Metric(
+        "marketing_leads",
+        "Marketing leads",
+        "leads",
+        "Leads a marketing channel created in the period: the top of the marketing funnel.",
+        _total("cohort_leads"),
+        "neutral",
+        COUNT,
+    ),
+    Metric(
+        "mql",
+        "MQLs",
+        "MQLs",
+        "Marketing leads created in the period that became an MQL by the end of the run, each "
+        "lead once (a lead that re-qualifies is counted in MQL hand-offs, not again here).",
+        _total("cohort_mql"),
+        "neutral",
+        COUNT,
+    ),
+    Metric(
+        "mql_handed",
+        "MQLs handed to sales",
+        "MQLs",
+        "Of the MQLs, those the review step (if any) passed on to sales, each lead once.",
+        _total("cohort_handed"),
+        "neutral",
+        COUNT,
+    ),
     _count(
         "mql_handoffs",
-        "MQL hand-offs",
+        "MQL hand-offs (re-MQLs included)",
         "MQLs",
-        "MQLs handed to sales, a lead again each time it is recycled and re-qualifies.",
+        "MQLs handed to sales in the period, every inbound lead, a lead again each time it is "
+        "recycled and re-qualifies.",
         "neutral",
     ),
-    _count("sal", "SALs", "SALs", "Leads sales accepted (each lead once).", "higher"),
+    Metric(
+        "sal",
+        "SALs",
+        "SALs",
+        "Marketing leads created in the period that sales accepted by the end of the run, each "
+        "lead once.",
+        _total("cohort_sal"),
+        "higher",
+        COUNT,
+    ),
     _count(
         "sal_acceptances",
-        "SAL acceptances",
+        "SAL acceptances (re-MQLs included)",
         "SALs",
-        "Acceptances by sales, re-MQLs included.",
+        "Acceptances by sales in the period, every inbound lead, re-MQLs included.",
         "higher",
     ),
-    _count("sql", "SQLs", "SQLs", "SQLs from every source (marketing, sales, partner).", "higher"),
+    _count("sql", "SQLs", "SQLs", "SQLs made in the period, every source.", "higher"),
     *_per_source("sql", "SQLs", "SQLs"),
+    *_stage_count("sql", "SQLs", "SQLs", "reached SQL (BANT)"),
     _count(
         "sql_cold",
         "SQLs gone cold",
@@ -217,15 +333,31 @@ _METRICS = [
         "opportunities",
         "Opportunities",
         "opps",
-        "SQLs an AE took up, every source.",
+        "SQLs an AE took up in the period, every source.",
         "higher",
     ),
     *_per_source("opportunities", "Opportunities", "opps"),
-    _count("won", "Won deals", "deals", "Deals won, every source.", "higher"),
+    *_stage_count("opportunities", "Opportunities", "opps", "an AE took up as an SQL"),
+    _count(
+        "won", "Won deals", "deals", "Deals won (closed) in the period, every source.", "higher"
+    ),
     *_per_source("won", "Won deals", "deals"),
-    _count("revenue", "Revenue", "currency", "Revenue of deals won, every source.", "higher"),
+    *_stage_count("won", "Won deals", "deals", "were won"),
+    _count(
+        "revenue",
+        "Revenue",
+        "currency",
+        "Revenue of the deals won (closed) in the period, every source.",
+        "higher",
+    ),
     *_per_source("revenue", "Revenue", "currency"),
-    _count("pipeline", "Pipeline", "currency", "Value of opportunities opened.", "higher"),
+    _count(
+        "pipeline",
+        "Pipeline",
+        "currency",
+        "Value of the opportunities opened in the period, every source.",
+        "higher",
+    ),
     *_per_source("pipeline", "Pipeline", "currency"),
     Metric(
         "spend",
@@ -250,7 +382,7 @@ _METRICS = [
         "cost_per_mql",
         "Cost per MQL",
         "currency/MQL",
-        "Marketing spend per lead that became an MQL.",
+        "Marketing spend in the period per MQL (marketing leads of the period, each once).",
         lambda t: ratio(_spend(t), t["mql"]),
         "lower",
         COUNT,
@@ -259,7 +391,7 @@ _METRICS = [
         "cost_per_sql",
         "Cost per SQL",
         "currency/SQL",
-        "Marketing spend per SQL (every source).",
+        "Marketing spend in the period per SQL made in it (every source).",
         lambda t: ratio(_spend(t), t["sql"]),
         "lower",
         COUNT,
@@ -268,7 +400,8 @@ _METRICS = [
         "cac",
         "CAC (marketing + sales)",
         "currency/deal",
-        "Customer acquisition cost: marketing spend plus sales cost per deal won.",
+        "Customer acquisition cost: marketing spend plus sales cost in the period, per deal "
+        "closed won in it.",
         lambda t: ratio(_spend(t) + t["sales_cost"], t["won"]),
         "lower",
         COUNT,
@@ -279,6 +412,14 @@ _METRICS = [
         "cohort_mql",
         "cohort_leads",
         "Marketing leads created in the period that ever became an MQL.",
+        "neutral",
+    ),
+    _share(
+        "rate_mql_to_handed",
+        "MQL → hand-off",
+        "cohort_handed",
+        "cohort_mql",
+        "MQLs the review step passed on to sales (all of them without a review step).",
         "neutral",
     ),
     _share(
@@ -295,6 +436,22 @@ _METRICS = [
         "cohort_sql",
         "cohort_sal",
         "Accepted leads that met the agreed BANT definition.",
+        "higher",
+    ),
+    _share(
+        "rate_sql_to_opportunity",
+        "SQL → opportunity",
+        "cohort_opportunity",
+        "cohort_sql",
+        "Marketing SQLs an AE took up (the others went cold waiting for an AE, or still wait).",
+        "higher",
+    ),
+    _share(
+        "rate_opportunity_to_won",
+        "Opportunity → won",
+        "cohort_won",
+        "cohort_opportunity",
+        "Marketing opportunities that were won (by the end of the simulation).",
         "higher",
     ),
     _share(
@@ -374,7 +531,7 @@ _METRICS = [
     ),
     _share(
         "ignored_share",
-        "MQLs ignored",
+        "MQL hand-offs ignored",
         "ignored",
         "mql_handoffs",
         "MQL hand-offs that no rep followed up ('crickets').",
@@ -515,6 +672,7 @@ METRICS: dict[str, Metric] = {m.name: m for m in _METRICS}
 # The headline metrics: the CLI summary table and the app's KPI cards, in this order.
 HEADLINE = (
     "leads",
+    "marketing_leads",
     "mql",
     "sal",
     "sql",
@@ -536,6 +694,21 @@ HEADLINE = (
     "sla_compliance",
     "trust",
 )
+
+# The marketing funnel, top to bottom: each stage's count metric (every source from SQL on, with
+# `<stage>_marketing`, `_sales` and `_partner` parts) and the rate into it from the stage above.
+# Each rate is the ratio of the two stages' marketing counts, so a chart's arrow between two bars
+# reads exactly their ratio. "mql_handed" differs from "mql" only when a review step stops MQLs.
+FUNNEL = (
+    ("marketing_leads", None),
+    ("mql", "rate_inquiry_to_mql"),
+    ("mql_handed", "rate_mql_to_handed"),
+    ("sal", "rate_mql_to_sal"),
+    ("funnel_sql", "rate_sal_to_sql"),
+    ("funnel_opportunities", "rate_sql_to_opportunity"),
+    ("funnel_won", "rate_opportunity_to_won"),
+)
+SOURCES = _SOURCES
 
 # Weekly bands of these metrics are computed from each week's totals by the registry itself, so
 # a chart's weekly line and the period's figure share one definition.

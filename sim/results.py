@@ -20,7 +20,7 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.metrics import COUNT, HEADLINE, METRICS, SERIES, WEEKLY_METRICS
 from sim.model.codes import LOSS_REASONS, REASONS
-from sim.model.recorder import ATTRIBUTION_MODELS, SPEED_BINS, ReplicationRecord
+from sim.model.recorder import ATTRIBUTION_MODELS, PENDING, SPEED_BINS, ReplicationRecord
 from sim.scenario import Scenario, Target
 from sim.variance import DriverRanking, VarianceSplit, rank_drivers, split_variance
 
@@ -31,6 +31,11 @@ UNCERTAINTY_KPIS = ("revenue", "won", "mql", "sql", "cac", "marketing_sourced_re
 class Summary:
     """A metric across replications: mean, the P5-P95 range of outcomes, and the 95% CI of the
     mean (how precisely the mean is known: it narrows with more replications; the range does not).
+
+    A metric's mean is the metric of the replications' average totals (`summarize_metrics`): for
+    a count the plain mean, for a rate or a cost per unit the ratio of the average numerator to
+    the average denominator, so a rate always equals the ratio of the volumes shown beside it.
+    sd and the percentiles are of the replications' own values.
     """
 
     mean: float
@@ -44,18 +49,24 @@ class Summary:
 
     @classmethod
     def of(
-        cls, values: np.ndarray | list[float], bounds: tuple[float, float] = (-math.inf, math.inf)
+        cls,
+        values: np.ndarray | list[float],
+        bounds: tuple[float, float] = (-math.inf, math.inf),
+        centre: float | None = None,
+        se: float | None = None,
     ) -> Summary:
         """The summary of finite values; the interval of a bounded metric (a share, a count)
-        stays inside its bounds."""
+        stays inside its bounds. centre and se, when given, are the mean and its standard error
+        (a ratio of averages and its jackknife error); otherwise the values' mean and sd/sqrt(n).
+        """
         x = np.asarray(values, dtype=float)
         x = x[np.isfinite(x)]
         if len(x) == 0:
             nan = math.nan
             return cls(nan, nan, nan, nan, nan, nan, nan, 0)
-        mean = float(x.mean())
+        mean = float(x.mean()) if centre is None else float(centre)
         sd = float(x.std(ddof=1)) if len(x) > 1 else 0.0
-        half = 1.96 * sd / math.sqrt(len(x))
+        half = 1.96 * (sd / math.sqrt(len(x)) if se is None else se)
         p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
         low, high = bounds
         return cls(mean, sd, p5, p50, p95, max(mean - half, low), min(mean + half, high), len(x))
@@ -73,6 +84,12 @@ class TargetResult:
     target: Target
     probability: float  # share of replications that meet it
     value: Summary  # the metric over the target's period
+    hits: int = 0  # replications that meet it: "12 of 40 replications", never a bare "0%"
+    values: tuple[float, ...] = ()  # the metric in each replication (the board's distribution)
+
+    @property
+    def replications(self) -> int:
+        return len(self.values)
 
 
 def week_starts(scenario: Scenario) -> list[dt.date]:
@@ -114,6 +131,29 @@ def metric_values(weekly: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str,
     return {name: float(m.compute(t)) for name, m in METRICS.items()}
 
 
+def stack_totals(rows: list[dict[str, float]]) -> dict[str, np.ndarray]:
+    """Period totals of many replications: series name -> one value per replication."""
+    return {name: np.array([row[name] for row in rows], dtype=float) for name in SERIES}
+
+
+def pooled(metric: str, totals_by_rep: dict[str, np.ndarray]) -> tuple[float, float]:
+    """The metric of the replications' average totals, and its standard error by the jackknife
+    (leave one replication out). For a count this is the mean and sd / sqrt(n); for a rate it
+    is the ratio of the average numerator to the average denominator, the very ratio of the
+    volumes a chart or card shows beside it."""
+    compute = METRICS[metric].compute
+    n = len(next(iter(totals_by_rep.values())))
+    mean = {name: float(v.mean()) for name, v in totals_by_rep.items()}
+    centre = float(compute(mean))
+    if n < 2:
+        return centre, 0.0
+    left_out = {name: (n * mean[name] - v) / (n - 1) for name, v in totals_by_rep.items()}
+    jack = np.asarray(compute(left_out), dtype=float)
+    if not np.all(np.isfinite(jack)):
+        return centre, math.nan
+    return centre, float(math.sqrt((n - 1) / n * np.sum((jack - jack.mean()) ** 2)))
+
+
 def meets(target: Target, value: float) -> bool:
     if not math.isfinite(value):
         return False
@@ -139,6 +179,9 @@ class RunResult:
     weekly: dict[str, WeeklyBand]
     attribution_revenue: dict[str, dict[str, Summary]]
     attribution_pipeline: dict[str, dict[str, Summary]]
+    # Each lead once, as the funnel counts (leads created in the measured window): marketing
+    # MQLs that did not become SQLs by their last reason, SQLs (every source) that were not won
+    # by their loss reason; PENDING counts those still undecided at the end.
     rejection_reasons: dict[str, Summary]
     loss_reasons: dict[str, Summary]
     speed_to_lead: dict[str, dict[str, float]]
@@ -147,6 +190,9 @@ class RunResult:
     variance: dict[str, VarianceSplit] = field(default_factory=dict)
     drivers: dict[str, DriverRanking] = field(default_factory=dict)
     events_per_replication: float = 0.0
+    # Every verdict in the window instead: hand-offs (re-MQLs included) and deals closed lost.
+    handoff_rejections: dict[str, Summary] = field(default_factory=dict)
+    closed_losses: dict[str, Summary] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The documented, stable JSON layout (README: "JSON output")."""
@@ -181,11 +227,15 @@ class RunResult:
                 },
                 "rejection_reasons": {k: asdict(v) for k, v in self.rejection_reasons.items()},
                 "loss_reasons": {k: asdict(v) for k, v in self.loss_reasons.items()},
+                "handoff_rejections": {k: asdict(v) for k, v in self.handoff_rejections.items()},
+                "closed_losses": {k: asdict(v) for k, v in self.closed_losses.items()},
                 "speed_to_lead": self.speed_to_lead,
                 "targets": [
                     {
                         **t.target.model_dump(),
                         "probability": t.probability,
+                        "hits": t.hits,
+                        "replications": t.replications,
                         "value": asdict(t.value),
                     }
                     for t in self.targets
@@ -236,12 +286,12 @@ def aggregate(
 ) -> RunResult:
     """Combine replications (in replication order) into a RunResult."""
     window = period_weeks(scenario, "horizon")
-    per_rep = [metric_values(r.weekly, window) for r in records]
-    summary = summarize_metrics(per_rep)
+    rep_totals = [totals(r.weekly, window) for r in records]
+    per_rep = [{name: float(m.compute(t)) for name, m in METRICS.items()} for t in rep_totals]
+    summary = summarize_metrics(per_rep, stack_totals(rep_totals))
     weekly = {name: _band(np.vstack([r.weekly[name] for r in records])) for name in SERIES}
     for name in WEEKLY_METRICS:
-        compute = METRICS[name].compute
-        weekly[name] = _band(np.vstack([compute(r.weekly) for r in records]))
+        weekly[name] = weekly_metric_band(name, records)
     channels = records[0].channel_names
     inputs = {p: [r.inputs[p] for r in records] for p in records[0].inputs}
     result = RunResult(
@@ -260,8 +310,10 @@ def aggregate(
         weekly=weekly,
         attribution_revenue=_credit_table(records, window, "revenue_credit", channels),
         attribution_pipeline=_credit_table(records, window, "pipeline_credit", channels),
-        rejection_reasons=_reason_table(records, window, "reasons", REASONS),
-        loss_reasons=_reason_table(records, window, "loss_reasons", LOSS_REASONS),
+        rejection_reasons=_reason_table(records, window, "mql_outcomes", (*REASONS, PENDING)),
+        loss_reasons=_reason_table(records, window, "sql_outcomes", (*LOSS_REASONS, PENDING)),
+        handoff_rejections=_reason_table(records, window, "reasons", REASONS),
+        closed_losses=_reason_table(records, window, "loss_reasons", LOSS_REASONS),
         speed_to_lead=_speed_table(records),
         targets=[_target_result(scenario, t, records) for t in scenario.targets],
         inputs=inputs,
@@ -283,12 +335,28 @@ def aggregate(
     return result
 
 
-def summarize_metrics(per_replication: list[dict[str, float]]) -> dict[str, Summary]:
-    """Each metric's summary over replications (the cards, the table and the JSON read it)."""
-    return {
-        name: Summary.of([row[name] for row in per_replication], METRICS[name].bounds)
-        for name in METRICS
-    }
+def summarize_metrics(
+    per_replication: list[dict[str, float]], totals_by_rep: dict[str, np.ndarray]
+) -> dict[str, Summary]:
+    """Each metric's summary over replications (the cards, the table and the JSON read it): the
+    metric of the average totals (`pooled`), with the spread of the replications' own values."""
+    out = {}
+    for name, metric in METRICS.items():
+        centre, se = pooled(name, totals_by_rep)
+        values = [row[name] for row in per_replication]
+        out[name] = Summary.of(values, metric.bounds, centre, se)
+    return out
+
+
+def weekly_metric_band(name: str, records: list[ReplicationRecord]) -> WeeklyBand:
+    """A metric week by week from the same sums as its period figure: the line is the metric of
+    each week's average series (a week's CPL: average media spend over average paid leads), so
+    the period figure is exactly the line's mean weighted by the week's average denominator;
+    the band is the P5-P95 of the replications' own weekly values."""
+    compute = METRICS[name].compute
+    band = _band(np.vstack([compute(r.weekly) for r in records]))
+    average = {s: np.mean([r.weekly[s] for r in records], axis=0) for s in SERIES}
+    return WeeklyBand(np.asarray(compute(average), dtype=float), band.p5, band.p95)
 
 
 def _band(stack: np.ndarray) -> WeeklyBand:
@@ -345,9 +413,18 @@ def _target_result(
     scenario: Scenario, target: Target, records: list[ReplicationRecord]
 ) -> TargetResult:
     weeks = period_weeks(scenario, target.period)
-    values = [metric_values(r.weekly, weeks)[target.metric] for r in records]
-    hit = np.mean([meets(target, v) for v in values])
-    return TargetResult(target, float(hit), Summary.of(values, METRICS[target.metric].bounds))
+    rep_totals = [totals(r.weekly, weeks) for r in records]
+    compute = METRICS[target.metric].compute
+    values = [float(compute(t)) for t in rep_totals]
+    hits = sum(meets(target, v) for v in values)
+    centre, se = pooled(target.metric, stack_totals(rep_totals))
+    return TargetResult(
+        target,
+        hits / len(values),
+        Summary.of(values, METRICS[target.metric].bounds, centre, se),
+        hits,
+        tuple(values),
+    )
 
 
 def headline_rows(result: RunResult) -> list[tuple[str, Summary, str]]:

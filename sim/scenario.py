@@ -1,8 +1,8 @@
 """The typed scenario: everything a file holds, with units, defaults and allowed ranges.
 
-Defaults describe a mid-size B2B company with today's problem (DOMAIN.md "Calibration"): volume
-targeting, a low MQL threshold, few reps who trust marketing's leads. Any numeric field of the
-model may hold a distribution instead of a number (sim/ranges.py); structural settings
+Defaults describe a mid-size B2B company with today's problem (the README's calibration
+bands): volume targeting, a low MQL threshold, few reps who trust marketing's leads. Any numeric
+field of the model may hold a distribution instead of a number (sim/ranges.py); structural settings
 (seed, horizon, warm-up, replications, names) are plain numbers.
 """
 
@@ -11,24 +11,47 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from sim.metrics import METRICS
 from sim.ranges import (
+    AtLeastOne,
     CarryOver,
+    HalfTo200,
+    HorizonWeeks,
+    HourOfDay,
     NonNegative,
+    OneTo16,
+    PlainShare,
     Positive,
     PositiveCount,
     Probability,
-    Range,
+    ReplicationCount,
+    SeedNumber,
+    TenthTo10,
+    UpTo2,
+    UpTo3,
+    UpTo7,
+    UpTo20,
+    UpTo200,
+    UpTo500,
+    UpTo520,
+    UpToHalf,
+    WarmupWeeks,
+    WeeksInAYear,
     field,
-    plain,
-    uncertain,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 JUNK_TYPES = ("existing_customer", "outside_area", "product_not_offered", "student_competitor")
 
 
@@ -39,7 +62,8 @@ class Section(BaseModel):
 
 
 class JunkMix(Section):
-    """Relative weights of the four kinds of junk lead ("targeting flubs", seed 000)."""
+    """Relative weights of the four kinds of junk lead ("targeting flubs": MASS Engines, "How
+    Marketing Lead Generation Can Actually Hurt Sales")."""
 
     existing_customer: NonNegative = field(
         0.35, "weight", "Existing customers wanting support who filled in a sales form."
@@ -87,7 +111,7 @@ class Channel(Section):
         0.5,
         "0 narrow .. 1 broad",
         "How broadly the channel targets. Broader buys cheaper leads with lower ICP fit "
-        "and more junk; narrower costs more per lead (seed 000).",
+        "and more junk; narrower costs more per lead (MASS Engines).",
     )
     fit_mean: Probability = field(
         0.45,
@@ -102,7 +126,8 @@ class Channel(Section):
     sales_ready_share: Probability = field(
         0.06,
         "share of leads",
-        "Share of (non-junk) leads already in market when they arrive: 5-15% (seed 003).",
+        "Share of (non-junk) leads already in market when they arrive: 5-15% (Welsh, 'Sales "
+        "Leads Vs Marketing Leads', 2017).",
         label="Sales-ready share",
     )
     authority_share: Probability = field(
@@ -191,7 +216,7 @@ def _default_channels() -> list[Channel]:
 class Targeting(Section):
     """How targeting breadth trades volume for quality, for every budget channel."""
 
-    cpl_ratio_narrow_to_broad: uncertain(Range(1.0)) = field(
+    cpl_ratio_narrow_to_broad: AtLeastOne = field(
         4.0,
         "x",
         "How many times more a lead costs at the narrowest targeting than the broadest.",
@@ -203,7 +228,7 @@ class Targeting(Section):
         "How much higher the average ICP fit is at narrowest targeting.",
         label="Fit gained by narrowest targeting",
     )
-    junk_ratio_broad_to_narrow: uncertain(Range(1.0)) = field(
+    junk_ratio_broad_to_narrow: AtLeastOne = field(
         4.0,
         "x",
         "How many times more junk the broadest targeting brings than the narrowest.",
@@ -230,7 +255,7 @@ class Brand(Section):
         "Robyn, PyMC-Marketing and Meridian, so a fitted value can be typed in.",
         label="Brand memory: share of last week's awareness kept",
     )
-    hill_shape: uncertain(Range(0.1, 10.0)) = field(
+    hill_shape: TenthTo10 = field(
         1.5,
         "",
         "Hill curve shape (a): above 1, awareness builds slowly then saturates.",
@@ -245,7 +270,7 @@ class Brand(Section):
     saturation: bool = Field(
         True, description="Pass adstock through the Hill curve (off: awareness stays at 0)."
     )
-    lag_weeks: uncertain(Range(0, 52, integer=True)) = field(
+    lag_weeks: WeeksInAYear = field(
         6,
         "weeks",
         "Delay before awareness changes show in CPL, response and win rates.",
@@ -273,7 +298,7 @@ class Brand(Section):
         1.5,
         "touches/lead at full awareness",
         "Extra anonymous touches (ad views, organic visits) before a lead appears, at full "
-        "awareness: the untracked 'dark funnel' (seed 002).",
+        "awareness: the untracked 'dark funnel' (BCM, 'Marketing vs. Sales Leads', 2025).",
         label="Untracked touches (dark funnel)",
     )
 
@@ -281,7 +306,7 @@ class Brand(Section):
 class Buyers(Section):
     """The latent buying state of each lead's account: most leads are not ready to buy."""
 
-    fit_concentration: uncertain(Range(0.5, 200.0)) = field(
+    fit_concentration: HalfTo200 = field(
         5.0,
         "",
         "How tightly ICP fit clusters around a channel's mean (beta concentration).",
@@ -291,7 +316,7 @@ class Buyers(Section):
         60.0,
         "weeks",
         "Mean time until a not-yet-ready account starts buying, without nurture. Buying cycles "
-        "take weeks to months (seed 002).",
+        "take weeks to months (BCM, 2025).",
         label="Time until an account starts buying",
     )
     in_market_weeks: Positive = field(
@@ -312,10 +337,11 @@ class Buyers(Section):
         "Engagements a lead makes on its own while not in market.",
         label="Engagements on its own",
     )
-    in_market_engagement_factor: uncertain(Range(1.0)) = field(
+    in_market_engagement_factor: AtLeastOne = field(
         8.0,
         "x",
-        "How much more an in-market buyer engages (B2B buyers consume 13-17 assets, seed 001).",
+        "How much more an in-market buyer engages (B2B buyers consume 13-17 "
+        "assets: 'Why Sales Shuns B2B Marketing Qualified Leads').",
         label="Engagement when buying",
     )
     demo_requests_per_in_market_week: NonNegative = field(
@@ -356,8 +382,8 @@ class EngagementKind(Section):
     share: NonNegative = field(
         1.0, "weight", "Relative frequency of this engagement.", label="How often"
     )
-    points: uncertain(Range(0.0, 200.0)) = field(5.0, "points", "Behaviour points it scores.")
-    intent_factor: uncertain(Range(0.0, 20.0)) = field(
+    points: UpTo200 = field(5.0, "points", "Behaviour points it scores.")
+    intent_factor: UpTo20 = field(
         1.0,
         "x",
         "How much likelier it is from an in-market buyer (pricing pages: high).",
@@ -366,15 +392,16 @@ class EngagementKind(Section):
 
 
 class Scoring(Section):
-    """Lead scoring: observed fit points plus decaying behaviour points (seed 001)."""
+    """Lead scoring: observed fit points plus decaying behaviour points ("Why Sales Shuns B2B
+    Marketing Qualified Leads")."""
 
-    fit_points_max: uncertain(Range(0.0, 200.0)) = field(
+    fit_points_max: UpTo200 = field(
         40.0,
         "points",
         "Points for a perfect ICP fit (industry, size, revenue, geography, title/role).",
         label="Points for a perfect fit",
     )
-    fit_data_noise: uncertain(Range(0.0, 1.0)) = field(
+    fit_data_noise: Probability = field(
         0.15,
         "sd of fit",
         "Data-quality noise: how wrongly the CRM sees a lead's fit.",
@@ -406,7 +433,7 @@ class Scoring(Section):
     )
     dwell_visit: EngagementKind = Field(
         default_factory=lambda: EngagementKind(share=0.2, points=2, intent_factor=1.0),
-        description="A web visit past the dwell-time rule (30 s, seed 001).",
+        description="A web visit past the dwell-time rule (30 s, 'Why Sales Shuns B2B MQLs').",
     )
     email_click: EngagementKind = Field(
         default_factory=lambda: EngagementKind(share=0.15, points=1, intent_factor=1.0)
@@ -426,9 +453,10 @@ ENGAGEMENT_KINDS = (
 
 
 class Nurture(Section):
-    """Nurture programme: cadence and relevance drive engagement and readiness (seeds 002, 003)."""
+    """Nurture programme: cadence and relevance drive engagement and readiness (BCM, "Marketing vs.
+    Sales Leads", 2025; Welsh, "Sales Leads Vs Marketing Leads", 2017)."""
 
-    touches_per_week: uncertain(Range(0.0, 7.0)) = field(
+    touches_per_week: UpTo7 = field(
         0.5, "touches/week", "Nurture emails/content sent to each lead in nurture per week."
     )
     content_relevance: Probability = field(
@@ -457,15 +485,15 @@ class Nurture(Section):
 
 
 class Trust(Section):
-    """Sales trust in marketing's leads: the cry-wolf effect (DOMAIN.md mechanism 6)."""
+    """Sales trust in marketing's leads: the cry-wolf effect (Bliss, Gilson & Deaton 1995)."""
 
     initial_mean: Probability = field(
         0.3,
         "0..1",
-        "Starting trust, the team average. Only 7% of reps think MQLs are good (000).",
+        "Starting trust, the team average. Only 7% of reps think MQLs are good (MASS Engines).",
         label="Starting trust",
     )
-    initial_spread: uncertain(Range(0.0, 0.5)) = field(
+    initial_spread: UpToHalf = field(
         0.14, "sd", "Spread of starting trust across reps.", label="Spread of starting trust"
     )
     learning_rate: Probability = field(
@@ -525,10 +553,10 @@ class Sales(Section):
     ae_count: PositiveCount = field(
         10, "reps", "Account executives working opportunities.", label="AEs"
     )
-    workday_start_hour: plain(Range(0, 23, integer=True)) = field(
+    workday_start_hour: HourOfDay = field(
         9, "hour", "When the working day starts (Monday to Friday).", label="Working day starts at"
     )
-    workday_hours: uncertain(Range(1.0, 16.0)) = field(
+    workday_hours: OneTo16 = field(
         8.0, "hours/day", "Working hours per day, Monday to Friday.", label="Working hours per day"
     )
     always_on_duty: bool = Field(
@@ -627,7 +655,7 @@ class Sales(Section):
         "accounts",
         "Target accounts outbound prospecting can work: the ideal-customer universe is finite.",
     )
-    account_rest_weeks: uncertain(Range(0.0, 520.0)) = field(
+    account_rest_weeks: UpTo520 = field(
         26.0,
         "weeks",
         "A worked account rests this long before prospecting can work it again, so returns per "
@@ -643,8 +671,8 @@ class Sales(Section):
     ae_backlog_limit: NonNegative = field(
         10.0,
         "SQLs per AE",
-        "When more SQLs than this per AE wait for an AE, reps stop prospecting (they keep "
-        "working MQLs) and the hours they would have prospected are idle.",
+        "Reps book no more meetings than fill the AEs' line to this many waiting SQLs per AE: "
+        "prospecting hours beyond that are idle (they keep working MQLs).",
         label="SQLs waiting per AE that pause prospecting",
     )
     sql_max_wait_days: Positive = field(
@@ -759,11 +787,11 @@ class Deals(Section):
         "Median time from opportunity to close: weeks to months.",
         label="Sales cycle",
     )
-    cycle_spread: uncertain(Range(0.0, 2.0)) = field(
+    cycle_spread: UpTo2 = field(
         0.5, "log sd", "Spread of cycle times.", label="Spread of sales cycles"
     )
     deal_size: Positive = field(30000.0, "currency (median)", "Median deal size at fit 0.5.")
-    deal_size_spread: uncertain(Range(0.0, 3.0)) = field(
+    deal_size_spread: UpTo3 = field(
         0.6, "log sd", "Spread of deal sizes.", label="Spread of deal sizes"
     )
     fit_size_effect: NonNegative = field(
@@ -823,10 +851,10 @@ class Attribution(Section):
 class Definitions(Section):
     """The lead definitions both teams agree to: these ARE the model's parameters (mech. 12)."""
 
-    mql_threshold: uncertain(Range(0.0, 500.0)) = field(
+    mql_threshold: UpTo500 = field(
         50.0, "points", "Score (fit + behaviour) at which a lead becomes an MQL."
     )
-    fit_minimum: uncertain(Range(0.0, 200.0)) = field(
+    fit_minimum: UpTo200 = field(
         0.0,
         "fit points",
         "Minimum observed fit points for an MQL (0 = no minimum).",
@@ -835,7 +863,19 @@ class Definitions(Section):
     demo_request_is_mql: bool = Field(True, description="A demo request is an immediate MQL.")
     review_step: bool = Field(False, description="A marketer reviews each MQL before hand-off.")
     sla_hours: Positive = field(
-        24.0, "hours", "Agreed time from hand-off to first attempt.", label="Follow-up SLA"
+        8.0,
+        "business hours",
+        "Agreed time from the MQL moment to the first contact attempt, counted in the SDRs' "
+        "working hours (a lead that arrives on Friday evening and is called at 9:05 on Monday "
+        "waited 5 business minutes).",
+        label="Follow-up SLA",
+    )
+    demo_request_sla_hours: Positive = field(
+        4.0,
+        "business hours",
+        "The follow-up SLA of an MQL that asked for a demo or a call (often shorter), in the "
+        "same working hours.",
+        label="Follow-up SLA for demo requests",
     )
     sql_requires_budget: bool = Field(True, description="SQL needs Budget (BANT).")
     sql_requires_authority: bool = Field(True, description="SQL needs Authority (BANT).")
@@ -882,19 +922,105 @@ class Target(Section):
         return period
 
 
+def _date_text(value: object) -> object:
+    """A date as 'YYYY-MM-DD' text (a TOML date is accepted too), or '' for none yet."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"a date is written like 2026-03-14, got '{value}'") from None
+    return value
+
+
+DateText = Annotated[str, BeforeValidator(_date_text), Field(max_length=10)]
+Team = Literal["marketing", "sales", "other"]
+
+
+class Participant(Section):
+    """Someone in the room: their name, their team and (optionally) their role."""
+
+    name: str = Field(min_length=1, max_length=80, description="Their name.")
+    team: Team = Field("marketing", description="marketing, sales or other.")
+    role: str = Field("", max_length=80, description='Their role, e.g. "VP Sales".')
+
+
+class SignOff(Section):
+    """Who signed the agreement for their team, and when."""
+
+    names: list[str] = Field(default_factory=list, max_length=20, description="Who signed.")
+    date: DateText = Field("", description="When they signed (YYYY-MM-DD).")
+
+
+class Action(Section):
+    """Something someone will do after the workshop, by a date."""
+
+    text: str = Field(min_length=1, max_length=300, description="What will be done.")
+    owner: str = Field("", max_length=80, description="Who does it.")
+    due: DateText = Field("", description="By when (YYYY-MM-DD).")
+
+
+class Agreement(Section):
+    """What only the room decides: who agreed, what each side owes the other, risks, actions,
+    the review cadence and the target board's colours. The definitions and targets it agrees
+    to are the scenario's own [definitions] and [[targets]] (one source, no copies)."""
+
+    status: Literal["draft", "agreed"] = Field(
+        "draft",
+        description="draft while the room is still deciding; agreed once both teams signed. "
+        "Editing a definition or a target of an agreed scenario turns it back to draft.",
+    )
+    date: DateText = Field("", description="The workshop's date (YYYY-MM-DD).")
+    participants: list[Participant] = Field(default_factory=list, max_length=40)
+    marketing_commits: list[str] = Field(
+        default_factory=list, max_length=20, description="What marketing owes sales."
+    )
+    sales_commits: list[str] = Field(
+        default_factory=list, max_length=20, description="What sales owes marketing."
+    )
+    risks: list[str] = Field(default_factory=list, max_length=30, description="Known risks.")
+    actions: list[Action] = Field(default_factory=list, max_length=40)
+    review_cadence: str = Field(
+        "", max_length=200, description='When the teams review the numbers, e.g. "monthly".'
+    )
+    sign_off: SignOff = Field(default_factory=SignOff)
+    green_at: PlainShare = field(
+        0.7,
+        "probability",
+        "The target board shows a target green when the plan meets it at least this often.",
+        label="Green from",
+    )
+    amber_at: PlainShare = field(
+        0.3,
+        "probability",
+        "...amber from this probability, red below it.",
+        label="Amber from",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> Agreement:
+        if self.amber_at > self.green_at:
+            raise ValueError(
+                f"agreement.amber_at ({self.amber_at:g}) must not be above agreement.green_at "
+                f"({self.green_at:g})"
+            )
+        return self
+
+
 class Simulation(Section):
     """How long to simulate and how many times (structural: plain numbers only)."""
 
-    weeks: plain(Range(4, 520, integer=True)) = field(
+    weeks: HorizonWeeks = field(
         104, "weeks", "Simulated weeks, warm-up included.", label="Weeks simulated"
     )
-    warmup_weeks: plain(Range(0, 260, integer=True)) = field(
+    warmup_weeks: WarmupWeeks = field(
         26, "weeks", "Weeks simulated before measuring, so queues and trust settle."
     )
-    replications: plain(Range(1, 10000, integer=True)) = field(
+    replications: ReplicationCount = field(
         40, "runs", "Monte Carlo replications for a full run.", label="Replications (runs)"
     )
-    seed: plain(Range(0, 2**63 - 1, integer=True)) = field(
+    seed: SeedNumber = field(
         20261125,
         "",
         "Random seed: same scenario + same seed = the same numbers.",
@@ -952,6 +1078,7 @@ class Scenario(Section):
     attribution: Attribution = Field(default_factory=Attribution)
     definitions: Definitions = Field(default_factory=Definitions)
     targets: list[Target] = Field(default_factory=list, max_length=50)
+    agreement: Agreement = Field(default_factory=Agreement)
     budget_changes: list[BudgetChange] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")

@@ -3,22 +3,9 @@ reads "at least". A field's own label (sim.ranges.field's `label`) comes first."
 
 from __future__ import annotations
 
-ACRONYMS = {"cpl", "sla", "mql", "sql", "sal", "sdr", "ae", "icp", "bant", "cac"}
+from sim.labels import humanise  # one rule for field names, shared with sim/
 
-
-def humanise(name: str) -> str:
-    """snake_case to a sentence-case label with the funnel's acronyms in capitals."""
-    words = [_acronym(w) for w in name.split("_")]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
-def _acronym(word: str) -> str:
-    if word in ACRONYMS:
-        return word.upper()
-    if word.endswith("s") and word[:-1] in ACRONYMS:
-        return word[:-1].upper() + "s"  # sqls -> SQLs
-    return word
+__all__ = ["choice_text", "humanise", "plain_unit", "unit_text"]
 
 
 # Units that are a modeller's, not a planner's: the editor shows the plain words, the tooltip

@@ -14,8 +14,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from sim.cli_run import format_value
-from sim.metrics import METRICS
+from sim.metrics import METRICS, format_value
 from sim.results import RunResult, Summary
 
 CARD_METRICS = (
@@ -23,12 +22,13 @@ CARD_METRICS = (
     "won",
     "mql",
     "sql",
+    "cpl",
     "cac",
     "marketing_sourced_revenue_share",
     "marketing_sourced_pipeline_share",
 )
 MAX_COLUMNS = 4
-CARD_MIN_WIDTH = 200  # px: room for "USD 57.49M – 60.45M" without clipping
+CARD_MIN_WIDTH = 155  # px: room for "USD 3,340 – 3,439/deal" without clipping
 DASH = "—"
 
 
@@ -53,6 +53,7 @@ class KpiCard(QFrame):
         )
         self.title = QLabel(self.kpi.label)
         self.title.setStyleSheet("font-weight: 600; color: palette(dark);")
+        self.title.setWordWrap(True)  # a long name takes two lines rather than being cut
         self.value = QLabel(DASH)
         self.value.setObjectName("cardValue")
         self.value.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -88,7 +89,7 @@ class KpiCard(QFrame):
         ci = format_range(summary.ci_low, summary.ci_high, self.kpi.unit, currency)
         self.setToolTip(
             f"<b>{self.kpi.label}</b>: {self.kpi.description}<br><br>"
-            f"Mean of {summary.n} replications: {self._fmt(summary.mean, currency)}.<br>"
+            f"Across {summary.n} replications: {self._fmt(summary.mean, currency)}.<br>"
             f"90% of outcomes (P5–P95): {self.range.text()} — the spread of what may happen.<br>"
             f"95% confidence interval of the mean: {ci} — how precisely {summary.n} "
             "replications pin down the average; more replications narrow it, not the range."

@@ -33,6 +33,13 @@ from sim.scenario import Scenario
 STALE_TEXT = "These results are for an earlier version of the scenario. Run (Ctrl+R) to update."
 
 
+def _is_view(widget: object) -> bool:
+    """A tab that shows a full run: a chart, or a view fed like one."""
+    return isinstance(widget, ChartWidget) or (
+        hasattr(widget, "show_result") and hasattr(widget, "result")
+    )
+
+
 def describe(result: RunResult, kind: str) -> str:
     """'Full run: 40 replications, seed 7, scenario 3f2a9c1b' — what a set of numbers is."""
     return (
@@ -99,18 +106,26 @@ class Dashboard(QWidget):
         self._update_state()
 
     def _feed_current(self) -> None:
-        chart = self.tabs.currentWidget()
-        if not isinstance(chart, ChartWidget) or self.result is None or self.scenario is None:
+        view = self.tabs.currentWidget()
+        if not _is_view(view) or self.result is None or self.scenario is None:
             return
-        if chart.result is not self.result:
-            chart.show_result(self.result, self.scenario)
+        if view.result is not self.result:
+            view.show_result(self.result, self.scenario)
 
     def charts_done(self) -> bool:
         """The chart in view shows the last full run (the others follow when opened)."""
-        chart = self.tabs.currentWidget()
-        return self.result is not None and (
-            not isinstance(chart, ChartWidget) or chart.result is self.result
-        )
+        view = self.tabs.currentWidget()
+        return self.result is not None and (not _is_view(view) or view.result is self.result)
+
+    def add_view(self, widget: QWidget, title: str, menu_text: str) -> None:
+        """Another tab fed like a chart (the target board): `widget` has `result` and
+        `show_result(result, scenario)`, and draws when its tab is opened."""
+        index = self.tabs.addTab(widget, title)
+        action = QAction(menu_text, self.chart_menu)
+        action.setCheckable(True)
+        action.triggered.connect(lambda _checked=False, i=index: self.tabs.setCurrentIndex(i))
+        self.chart_menu.actions()[0].actionGroup().addAction(action)
+        self.chart_menu.addAction(action)
 
     def _tab_opened(self, index: int) -> None:
         actions = self.chart_menu.actions()

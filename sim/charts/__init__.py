@@ -156,3 +156,80 @@ def save_chart(
     draw_chart(name_or_fn, fig, result, scenario, **options)
     fig.savefig(target, format=fmt, dpi=dpi, facecolor="white")
     return target
+
+
+# -- the planning tools' charts (sim/plan results, not a RunResult) ---------------------------
+
+
+@dataclass(frozen=True)
+class PlanChart:
+    """A chart of a planning tool's result: `draw(fig, result, **options)`; `reads` names the
+    result type it draws (sim.plan: SweepResult, SensitivityResult, Comparison, GoalResult)."""
+
+    name: str
+    title: str
+    reads: str
+    draw: DrawFunction
+    size: tuple[int, int] = (1600, 900)
+
+
+def _plan_charts() -> dict[str, PlanChart]:
+    from sim.charts.plan_compare import draw_compare, draw_time_use
+    from sim.charts.plan_goal import draw_goal_seek
+    from sim.charts.plan_sensitivity import draw_risk_tornado, draw_spider, draw_tornado
+    from sim.charts.plan_sweep import draw_sweep
+
+    charts = (
+        PlanChart("sweep", "Sweep (MORE plot)", "SweepResult", draw_sweep, (1600, 1100)),
+        PlanChart("tornado", "Tornado", "SensitivityResult", draw_tornado, (1600, 1000)),
+        PlanChart("spider", "Spider", "SensitivityResult", draw_spider),
+        PlanChart("risk_tornado", "Tornado by input bin", "SensitivityResult", draw_risk_tornado),
+        PlanChart("compare", "Paired differences", "Comparison", draw_compare, (1600, 1100)),
+        PlanChart("time_use", "Where the sales team's time went", "Comparison", draw_time_use),
+        PlanChart("goal_seek", "Goal seek", "GoalResult", draw_goal_seek),
+    )
+    return {c.name: c for c in charts}
+
+
+PLAN_CHARTS: dict[str, PlanChart] = _plan_charts()
+
+# What a command's --png writes: the first chart to OUT, the others beside it (OUT-spider.png).
+PLAN_OUTPUTS = {
+    "sweep": ("sweep",),
+    "tornado": ("tornado", "spider", "risk_tornado"),
+    "compare": ("compare", "time_use"),
+    "goal_seek": ("goal_seek",),
+}
+
+
+def draw_plan_chart(name: str, fig: Figure, result: Any, **options: Any) -> None:
+    """Draw a planning chart on `fig` (cleared first), e.g. the app's canvas."""
+    if name not in PLAN_CHARTS:
+        raise ValueError(
+            f"unknown chart {name!r}; the planning charts are {', '.join(PLAN_CHARTS)}"
+        )
+    fig.clear()
+    PLAN_CHARTS[name].draw(fig, result, **options)
+
+
+def save_plan_chart(
+    name: str, result: Any, path: str | Path, dpi: float = 150, **options: Any
+) -> list[Path]:
+    """Write a command's charts (PLAN_OUTPUTS) as PNG or SVG: the first to `path`, each other to
+    `path` with its name added (tornado.png, tornado-spider.png); the @RISK tornado only when
+    the result has one. Returns the paths written."""
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{target.name}: a chart is saved as .png or .svg")
+    written = []
+    for i, chart_name in enumerate(PLAN_OUTPUTS.get(name, (name,))):
+        if chart_name == "risk_tornado" and getattr(result, "risk", None) is None:
+            continue
+        chart = PLAN_CHARTS[chart_name]
+        out = target if i == 0 else target.with_name(f"{target.stem}-{chart_name}{target.suffix}")
+        fig = new_figure(*chart.size, dpi)
+        draw_plan_chart(chart_name, fig, result, **options)
+        fig.savefig(out, format=fmt, dpi=dpi, facecolor="white")
+        written.append(out)
+    return written

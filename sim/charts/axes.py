@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import textwrap
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
@@ -147,11 +146,22 @@ def figure_width_pt(fig: Figure) -> float:
     return float(fig.get_figwidth()) * 72.0
 
 
-def wrap(text: str, width_pt: float, size_pt: float = NOTE_PT) -> str:
-    """Break each paragraph of `text` into lines no wider than `width_pt`."""
-    per_char = max(text_width_pt("abcdefghijklmnopqrstuvwxyz ", size_pt) / 27, 1.0)
-    chars = max(12, int(width_pt / per_char))
-    return "\n".join(textwrap.fill(line, chars) if line else "" for line in text.split("\n"))
+def wrap(text: str, width_pt: float, size_pt: float = NOTE_PT, bold: bool = False) -> str:
+    """Break each paragraph of `text` into lines no wider than `width_pt`, measuring the words
+    as drawn (digits and capitals are wider than an average letter); a word longer than the
+    width keeps a line of its own."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            longer = f"{line} {word}" if line else word
+            if line and text_width_pt(longer, size_pt, bold) > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = longer
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def style_axes(ax: Axes) -> None:
@@ -162,8 +172,16 @@ def style_axes(ax: Axes) -> None:
 
 
 def title(fig: Figure, text: str) -> None:
-    """The chart's title, top left of the figure."""
-    fig.suptitle(text, x=0.01, ha="left", fontsize=TITLE_PT, fontweight="bold")
+    """The chart's title, top left of the figure, on two lines if the figure is too narrow for
+    one (a long KPI name in it is never cut off)."""
+    width = 0.97 * figure_width_pt(fig)
+    fig.suptitle(
+        wrap(text, width, TITLE_PT, bold=True),
+        x=0.01,
+        ha="left",
+        fontsize=TITLE_PT,
+        fontweight="bold",
+    )
 
 
 def axis_labels(ax: Axes, x: str | None = None, y: str | None = None) -> None:
@@ -171,6 +189,14 @@ def axis_labels(ax: Axes, x: str | None = None, y: str | None = None) -> None:
         ax.set_xlabel(x, fontsize=LABEL_PT)
     if y is not None:
         ax.set_ylabel(y, fontsize=LABEL_PT)
+
+
+def _same_column(a: Axes, b: Axes) -> bool:
+    """Whether two axes of one grid share a column."""
+    sa, sb = a.get_subplotspec(), b.get_subplotspec()
+    if sa is None or sb is None or sa.get_gridspec() is not sb.get_gridspec():
+        return False
+    return bool(set(sa.colspan) & set(sb.colspan))
 
 
 def figure_of(ax: Axes) -> Figure:
@@ -182,13 +208,28 @@ def figure_of(ax: Axes) -> Figure:
 
 def axes_width_pt(ax: Axes) -> float:
     """A fair, slightly cautious guess, before layout, of the width the axes will get: its share
-    of the figure's columns less room for the y-axis label and tick labels."""
+    of the figure's columns less room for the y-axis label and tick labels (as wide as the
+    longest tick label already set in its column, such as a bar chart's category names: the
+    layout lines the axes of a column up on the widest)."""
     spec = ax.get_subplotspec()
+    names = [
+        t.get_text()
+        for other in figure_of(ax).axes
+        if other is ax or _same_column(other, ax)
+        for t in other.get_yticklabels()
+        if t.get_text()
+    ]
+    decoration = max(
+        _Y_DECORATION_PT,
+        max((text_width_pt(n, TICK_PT) for n in names), default=0.0) + 2.5 * LABEL_PT + 12,
+    )
     if spec is None:
         share = float(ax.get_position().width)
     else:
-        share = len(spec.colspan) / spec.get_gridspec().ncols
-    return max(share * figure_width_pt(figure_of(ax)) - _Y_DECORATION_PT, 100.0)
+        grid = spec.get_gridspec()
+        ratios = np.asarray(grid.get_width_ratios() or [1.0] * grid.ncols, dtype=float)
+        share = float(ratios[list(spec.colspan)].sum() / ratios.sum())
+    return max(share * figure_width_pt(figure_of(ax)) - decoration, 100.0)
 
 
 # -- legends: above the plot, never on it -----------------------------------------------------
@@ -197,7 +238,7 @@ def axes_width_pt(ax: Axes) -> float:
 def panel_title(ax: Axes, text: str, bold: bool = True) -> None:
     """A panel's title above its plot, left-aligned (for a panel without a legend)."""
     ax.set_title(
-        wrap(text, axes_width_pt(ax), HEADER_PT),
+        wrap(text, axes_width_pt(ax), HEADER_PT, bold),
         loc="left",
         fontsize=HEADER_PT,
         fontweight="bold" if bold else "normal",
@@ -249,7 +290,7 @@ def legend_above(
         handlelength=_HANDLE_LENGTH,
         handletextpad=_HANDLE_PAD,
         columnspacing=_COLUMN_SPACING,
-        title=wrap(header, width, HEADER_PT) if header else None,
+        title=wrap(header, width, HEADER_PT, bold_header) if header else None,
         title_fontproperties={"size": HEADER_PT, "weight": "bold" if bold_header else "normal"},
         alignment="left",
     )
@@ -294,16 +335,17 @@ def warmup_handle() -> Patch:
 
 
 def footnote(ax: Axes, text: str) -> None:
-    """A note right under the x-axis label, right-aligned with the plot, wrapped to the figure's
-    width; the constrained layout makes room for it, so it never covers the plot or a label."""
+    """A note right under the x-axis label, from the figure's left edge, wrapped to the figure's
+    width; the constrained layout makes room for it, so it never covers the plot or a label
+    (however far the plot's labels reach left or right)."""
     fig = figure_of(ax)
     ax.annotate(
-        wrap(text, 0.96 * figure_width_pt(fig)),
-        xy=(1.0, 0.0),
-        xycoords=("axes fraction", ax.xaxis.label),
+        wrap(text, 0.94 * figure_width_pt(fig)),
+        xy=(0.01, 0.0),
+        xycoords=("figure fraction", ax.xaxis.label),
         xytext=(0, -3),
         textcoords="offset points",
-        ha="right",
+        ha="left",
         va="top",
         fontsize=NOTE_PT,
         color=NOTE_COLOUR,

@@ -7,8 +7,10 @@ result field (a metric, a weekly series, a table), the change is made here once.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sim.metrics import METRICS
+from sim.metrics import FUNNEL, METRICS, SOURCES
+from sim.model.recorder import PENDING as PENDING  # the reason tables' "no verdict yet"
 from sim.results import RunResult, Summary, WeeklyBand
 from sim.variance import DriverRanking, VarianceSplit
 
@@ -65,13 +67,41 @@ def attribution(result: RunResult, measure: str, model: str) -> dict[str, Summar
     return {c: credit[c] for c in result.channel_names if c in credit}
 
 
+@dataclass(frozen=True)
+class FunnelStage:
+    """One bar of the funnel: a stage's count of every source and its parts by source (only
+    marketing before SQL), and the registry's rate into it from the bar above (None on top)."""
+
+    metric: str
+    total: Summary
+    parts: dict[str, Summary]
+    rate: str | None
+
+
+def funnel(result: RunResult) -> list[FunnelStage]:
+    """The funnel's bars, top to bottom, from the registry (`sim.metrics.FUNNEL`). The hand-off
+    bar appears only when a review step held some MQLs back; without one it equals the MQL bar,
+    so the MQL -> SAL rate (SALs over hand-offs) is then the ratio of the MQL and SAL bars."""
+    stages = []
+    for name, rate in FUNNEL:
+        if name == "mql_handed" and metric(result, name).mean == metric(result, "mql").mean:
+            continue
+        split = f"{name}_marketing" in METRICS
+        parts = {s: metric(result, f"{name}_{s}") for s in SOURCES} if split else {}
+        total = metric(result, name)
+        stages.append(FunnelStage(name, total, parts or {"marketing": total}, rate))
+    return stages
+
+
 def rejection_reasons(result: RunResult) -> dict[str, Summary]:
-    """Why MQLs did not become SQLs: reason code -> count over the measured period."""
+    """Why marketing MQLs of the period did not become SQLs, each lead once: reason code (the
+    last one given, "pending" for no verdict yet at the end) -> count."""
     return dict(result.rejection_reasons)
 
 
 def loss_reasons(result: RunResult) -> dict[str, Summary]:
-    """Why opportunities were lost: reason code -> count over the measured period."""
+    """Why SQLs of the period (every source) were not won, each lead once: loss reason (went
+    cold included, "pending" for still open at the end) -> count."""
     return dict(result.loss_reasons)
 
 

@@ -70,12 +70,12 @@ def draw_drivers(
     percent_axis(ax, "x")
     style_axes(ax)
     ax.grid(axis="y", visible=False)
-    axis_labels(ax, x=f"Share of the explained variance of {label} (%)", y="Uncertain input")
+    axis_labels(ax, x="Share of the explained variance (%)", y="Uncertain input")
     fit = f"R² {ranking.r_squared:.2f}" if math.isfinite(ranking.r_squared) else "R² –"
     legend_above(
         ax,
-        Patch(color=RAISES, label=f"higher input → higher {label}"),
-        Patch(color=LOWERS, label=f"higher input → lower {label}"),
+        Patch(color=RAISES, label="higher input → higher KPI"),
+        Patch(color=LOWERS, label="higher input → lower KPI"),
         header=f"{fit}, {ranking.n} replications",
     )
     footnote(ax, summary(result, kpi, ranking))

@@ -117,7 +117,9 @@ def _sla(ax: Axes, result: RunResult, sla_hours: float | None) -> None:
         label=f"Measured period: {percent(period.mean)} "
         f"(P5–P95 {percent(period.p5)} to {percent(period.p95)})",
     )
-    within = f"within {sla_hours:g} h" if sla_hours is not None else "within the SLA time"
+    within = (
+        f"within {sla_hours:g} business hours" if sla_hours is not None else "within the SLA time"
+    )
     axis_labels(ax, y="% of MQL hand-offs")
     legend_above(ax, header=f"SLA: first attempt {within}", bold_header=True)
 

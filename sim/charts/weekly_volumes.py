@@ -40,5 +40,6 @@ def draw_weekly_volumes(fig: Figure, result: RunResult) -> None:
         ax,
         range_handle(),
         warmup_handle(),
-        header=f"Mean of {data.replications(result)} replications per week",
+        header="Each stage in the week it happened (first-time MQLs and SALs, every source); "
+        f"mean of {data.replications(result)} replications",
     )

@@ -11,7 +11,23 @@ from sim.errors import Problem, ScenarioError
 from sim.scenario import SCHEMA_VERSION
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {}
+V1_SLA_HOURS = 24.0  # the follow-up SLA a version-1 file had when it did not say
+
+
+def _sla_in_business_hours(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2: the follow-up SLA counts business hours (the SDRs' duty schedule) and demo
+    requests get their own, `definitions.demo_request_sla_hours`. A version-1 file gave demo
+    requests the SLA every MQL had, so they keep it; `sla_hours` keeps its number (the shipped
+    files already meant business hours: "4 business hours"). The `[agreement]` section is new
+    and optional."""
+    definitions = data.get("definitions", {})
+    if isinstance(definitions, dict):
+        definitions.setdefault("demo_request_sla_hours", definitions.get("sla_hours", V1_SLA_HOURS))
+        data["definitions"] = definitions
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _sla_in_business_hours}
 """`MIGRATIONS[n]` turns the plain data of a version-n file into version n+1 data."""
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 
 class Columns:
     """A table of same-length numpy columns with amortised O(1) appends."""
 
-    def __init__(self, dtypes: dict[str, np.dtype | type], capacity: int = 1024) -> None:
+    def __init__(self, dtypes: Mapping[str, Any], capacity: int = 1024) -> None:
         self._data = {name: np.zeros(capacity, dtype=dt) for name, dt in dtypes.items()}
         self.n = 0
 

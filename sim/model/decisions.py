@@ -9,6 +9,7 @@ with it, so the flow model takes the same function's value as the expectation.
 from __future__ import annotations
 
 import math
+from typing import overload
 
 import numpy as np
 
@@ -42,6 +43,10 @@ def review_catch(
 MATCHER, FOLLOWS_ALL, FOLLOWS_NONE = 0, 1, 2  # how a rep responds to MQLs (Bliss et al. 1995)
 
 
+@overload
+def has_need(cfg: Buyers, fit: float) -> bool: ...
+@overload
+def has_need(cfg: Buyers, fit: np.ndarray) -> np.ndarray: ...
 def has_need(cfg: Buyers, fit: float | np.ndarray) -> bool | np.ndarray:
     """An account below the least fit with a real need has none: a poor fit."""
     return fit >= cfg.need_fit_minimum
@@ -109,6 +114,10 @@ def defer_probability(defer_weight: float, trust: float) -> float:
     return defer_weight * (1.0 - trust)
 
 
+@overload
+def proved_good(junk: bool, need: bool) -> bool: ...
+@overload
+def proved_good(junk: np.ndarray, need: np.ndarray) -> np.ndarray: ...
 def proved_good(junk: bool | np.ndarray, need: bool | np.ndarray) -> bool | np.ndarray:
     """What a worked MQL proves to the rep (and moves their trust toward): a real lead with a
     real need; junk, a poor fit and an MQL that never answered prove not good."""
@@ -181,6 +190,26 @@ def _at_most(x: float | np.ndarray, cap: float) -> float | np.ndarray:
     return np.minimum(x, cap) if isinstance(x, np.ndarray) else min(x, cap)
 
 
+@overload
+def win_probability(
+    cfg: Deals,
+    fit: float,
+    in_market: bool,
+    missing_bant: int,
+    awareness: float,
+    brand_lift: float,
+    waited_hours: float,
+) -> float: ...
+@overload
+def win_probability(
+    cfg: Deals,
+    fit: np.ndarray,
+    in_market: bool | np.ndarray,
+    missing_bant: int | np.ndarray,
+    awareness: float | np.ndarray,
+    brand_lift: float,
+    waited_hours: float | np.ndarray,
+) -> np.ndarray: ...
 def win_probability(
     cfg: Deals,
     fit: float | np.ndarray,
@@ -193,6 +222,19 @@ def win_probability(
     """Win chance: by fit (logit), market state and BANT gaps, lifted by brand awareness, halved
     per `wait_decay_weeks` waited for an AE; never certain. (Plain arithmetic: the same rule on
     a number and on arrays.)"""
+    return _win_chance(cfg, fit, in_market, missing_bant, awareness, brand_lift, waited_hours)
+
+
+def _win_chance(
+    cfg: Deals,
+    fit: float | np.ndarray,
+    in_market: bool | np.ndarray,
+    missing_bant: int | np.ndarray,
+    awareness: float | np.ndarray,
+    brand_lift: float,
+    waited_hours: float | np.ndarray,
+) -> float | np.ndarray:
+    """`win_probability` itself, unchecked for numbers or arrays (`deal_promise` takes either)."""
     if 0 < cfg.win_rate < 1:
         logit = math.log(cfg.win_rate / (1 - cfg.win_rate)) + cfg.fit_effect * (fit - 0.5)
         chance = 1 / (1 + _exp(-logit))
@@ -205,6 +247,12 @@ def win_probability(
     return _at_most(chance, MAX_WIN_PROBABILITY)
 
 
+@overload
+def deal_promise(cfg: Deals, fit: float, in_market: bool, missing_bant: int) -> float: ...
+@overload
+def deal_promise(
+    cfg: Deals, fit: np.ndarray, in_market: np.ndarray, missing_bant: np.ndarray
+) -> np.ndarray: ...
 def deal_promise(
     cfg: Deals,
     fit: float | np.ndarray,
@@ -213,7 +261,7 @@ def deal_promise(
 ) -> float | np.ndarray:
     """How promising a waiting SQL looks to sales: its expected deal value by what is known of
     it (fit, BANT, timing), not by the deal's own draw. AEs take up the most promising first."""
-    chance = win_probability(cfg, fit, in_market, missing_bant, 0.0, 0.0, 0.0)
+    chance = _win_chance(cfg, fit, in_market, missing_bant, 0.0, 0.0, 0.0)
     return chance * mean_deal_amount(cfg, fit)
 
 
@@ -249,10 +297,26 @@ def loss_reason(cfg: Deals, in_market: bool, waited_hours: float, u: float) -> i
 # ---- outbound prospecting ----------------------------------------------------------------------
 
 
-def prospecting_paused(cfg: Sales, sqls_waiting: float) -> bool:
-    """More SQLs wait for an AE than `ae_backlog_limit` per AE: reps stop prospecting (they
-    cannot book more meetings than AEs can take)."""
-    return sqls_waiting > cfg.ae_backlog_limit * cfg.ae_count
+def backlog_room(cfg: Sales, sqls_waiting: float) -> float:
+    """More SQLs the AEs' line can take before it holds `ae_backlog_limit` per AE."""
+    return max(cfg.ae_backlog_limit * cfg.ae_count - sqls_waiting, 0)
+
+
+def prospecting_hours(
+    cfg: Sales, room: float, sdr_hours: float, ae_hours: float
+) -> tuple[float, float]:
+    """The (SDR, AE) prospecting hours worth working when the AEs have room for `room` more
+    waiting SQLs: reps book no more meetings than AEs can take, SDR hours first, so beyond that
+    the hours stay idle. Counted at the conversation rate, an upper bound of the SQLs found."""
+    sdr_used = _capped(sdr_hours, room, cfg.outbound_sqls_per_hour)
+    room -= sdr_used * cfg.outbound_sqls_per_hour
+    return sdr_used, _capped(ae_hours, max(room, 0.0), cfg.ae_outbound_sqls_per_hour)
+
+
+def _capped(hours: float, room: float, per_hour: float) -> float:
+    """Hours of prospecting that find at most `room` conversations at `per_hour` each."""
+    hours = max(hours, 0.0)
+    return min(hours, room / per_hour) if per_hour > 0 else hours
 
 
 def opportunity_hours(cfg: Sales, open_opportunities: float, ae_duty_hours: float) -> float:

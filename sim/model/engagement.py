@@ -173,7 +173,10 @@ def _segment_touches(
     uniform, its group and k; and the count per group.
     """
     n_groups = len(expected)
-    chunks: list[tuple[np.ndarray, ...]] = []
+    # an empty round first: with no engagement at all (no self engagement, no nurture) no group
+    # is active and the loop never runs
+    no_touch = np.zeros(0, np.int64)
+    chunks: list[tuple[np.ndarray, ...]] = [(no_touch, no_touch, np.zeros(0), np.zeros(0))]
     count = np.zeros(n_groups, np.int64)
     active = np.nonzero(expected > 0)[0]
     total = np.zeros(len(active))
@@ -256,8 +259,7 @@ def mql_table(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> Mq
         exponent = np.where(looped[lead], 0.0, exponent)
     growth = np.exp(exponent)
     weight = rule.points[touches.kind] * growth
-    cum = np.cumsum(weight)
-    cum -= np.repeat(cum[offset[:-1]] - weight[offset[:-1]], np.diff(offset))  # per lead
+    cum = cumsum_by_lead(weight, offset)
     before = cum - weight  # C_{j-1}
     need = rule.threshold - fit_points[lead]
     reach = cum - need * growth  # D
@@ -274,6 +276,28 @@ def mql_table(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> Mq
     if looped.any():
         _score_by_loop(rule, touches, fit_points, np.nonzero(looped)[0], cross, score)
     return MqlTable(cross, score)
+
+
+def cumsum_by_lead(values: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """Running sums within each lead's run of `values` (lead i owns offset[i]:offset[i+1]).
+
+    Each lead is summed on its own: a running sum over the whole batch, less each lead's start,
+    would leave a lead's sums with the rounding of every lead before it, and a lead's decay
+    weights are as large as e^600 (a short half-life over a long path), which would wipe out
+    the next leads' scores. Leads are grouped by length (1, 2, 3-4, 5-8, ...), each group summed
+    as a padded block, so the padding at most doubles the work."""
+    out = np.empty(len(values))
+    lengths = np.diff(offset)
+    length_class = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    length_class[lengths == 0] = -1
+    for c in np.unique(length_class[length_class >= 0]).tolist():
+        leads = np.nonzero(length_class == c)[0]
+        width = int(lengths[leads].max())
+        position = offset[leads][:, None] + np.arange(width)[None, :]
+        inside = np.arange(width)[None, :] < lengths[leads][:, None]
+        block = np.where(inside, values[np.where(inside, position, 0)], 0.0)
+        out[position[inside]] = np.cumsum(block, axis=1)[inside]
+    return out
 
 
 def _first_reaching(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,7 +23,20 @@ from sim.clock import HOURS_PER_DAY, HOURS_PER_WEEK, DutySchedule, arrival_profi
 from sim.model import decisions, engagement, numbers
 from sim.model.arrivals import Cells, ChannelPlan, NewLeads, budget_calendar, draw_leads
 from sim.model.attribution import credit
-from sim.model.codes import ANONYMOUS, CREATION, JUNK_REASON, LOSS, REASON, Source, Stage, State
+from sim.model.codes import (
+    ANONYMOUS,
+    CREATION,
+    CREATION_DEMO,
+    DEMO,
+    JUNK_REASON,
+    LOSS,
+    LOSS_REASONS,
+    REASON,
+    REASONS,
+    Source,
+    Stage,
+    State,
+)
 from sim.model.columns import Columns
 from sim.model.deals import AeDesk
 from sim.model.numbers import Lead, Visit, visit_base
@@ -36,6 +49,7 @@ from sim.model.trust import TeamTrust
 from sim.scenario import Scenario
 
 IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
+NO_VERDICT = -1  # a lead's last reason while none is given (never an MQL, or one awaiting it)
 LEARNING_REVIEW_WEEKS = 4  # marketing reviews rejection reasons monthly when learning is on
 NURTURE_CHANNEL = "Email nurture"
 SALES_CHANNEL = "Sales outbound"
@@ -106,7 +120,6 @@ class FunnelModel:
         self.marketing_touch = np.array(
             [c.source == "marketing" for c in s.channels] + [True, False]
         )
-        self.rec = Recorder(self.weeks, s.definitions.sla_hours)
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
         self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
@@ -116,6 +129,7 @@ class FunnelModel:
         self.reached: list[int] = []  # per lead: the furthest Stage
         self.left_at: list[float] = []  # per lead: when it left nurture for good
         self.state: list[int] = []  # per lead: its State now
+        self.last_reason: list[int] = []  # per lead: its last rejection reason (NO_VERDICT: none)
 
         b = s.brand
         _, brand_spend = budget_calendar(s)
@@ -140,13 +154,16 @@ class FunnelModel:
         self.rule = engagement.ScoringRule.build(s)
         self._handed = [0] * n_ch  # per channel, since the last learning review: hand-offs
         self._junk_rejected = [0] * n_ch  # ... and of those, rejected as junk
-        self._due: list[list[tuple[float, int, float]]] = [[] for _ in range(self.weeks)]
+        # each week's MQL moments: (when, lead, score, the touch that made it an MQL)
+        self._due: list[list[tuple[float, int, float, int]]] = [[] for _ in range(self.weeks)]
         self.week = 0
 
         sales = s.sales
         self.schedule = DutySchedule.for_scenario(
             s.start_date, sales.workday_start_hour, sales.workday_hours, sales.always_on_duty
         )
+        d = s.definitions
+        self.rec = Recorder(self.weeks, d.sla_hours, d.demo_request_sla_hours, self.schedule)
         self.trust = TeamTrust(
             s.trust, sales.sdr_count, numbers.child(self.root, "reps"), sales.outbound_block_hours
         )
@@ -179,6 +196,8 @@ class FunnelModel:
             speed_first_attempts=self.rec.speed_first_attempts,
             speed_sqls=self.rec.speed_sqls,
             channel_names=self.channel_names,
+            mql_outcomes=self._mql_outcomes(),
+            sql_outcomes=self._sql_outcomes(),
             events=next(self.env._eid),  # SimPy's event id counter: events scheduled so far
         )
 
@@ -190,7 +209,7 @@ class FunnelModel:
         self.sdr.let_go()
         self.ae.let_go()
 
-    def _weekly(self) -> Iterator[simpy.Event]:
+    def _weekly(self) -> Generator[simpy.Event, None, None]:
         block = LEARNING_REVIEW_WEEKS if self.s.learning.enabled else self.weeks
         for week in range(self.weeks):
             self.week = week
@@ -244,13 +263,14 @@ class FunnelModel:
         mql = mql[when < self.horizon]
         self._add_cards(new, mql, base, offset)
         first = touches.offset[:-1][mql]
-        for lead, t, score in zip(
+        for lead, t, score, touch in zip(
             (base + mql).tolist(),
             touches.time[table.cross[first]].tolist(),
             table.score[first].tolist(),
+            first_cross[mql].tolist(),  # the touch that makes it an MQL
             strict=True,
         ):
-            self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score))
+            self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score, touch))
 
     def _add_cards(self, new: NewLeads, idx: np.ndarray, base: int, offset: np.ndarray) -> None:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
@@ -285,46 +305,49 @@ class FunnelModel:
         self.reached += [Stage.LEAD] * n
         self.left_at += [math.inf] * n
         self.state += [State.NURTURE] * n
+        self.last_reason += [NO_VERDICT] * n
 
     def _schedule_due(self, week: int) -> None:
         now, timeout, arrive = self.env.now, self.env.timeout, self._mql
-        for t, lead, score in self._due[week]:
-            timeout(t - now, (lead, score)).callbacks.append(arrive)
+        for t, lead, score, touch in self._due[week]:
+            timeout(t - now, (lead, score, touch)).callbacks.append(arrive)
         self._due[week] = []
 
-    def _schedule_mql(self, lead: int, t: float, score: float) -> None:
+    def _schedule_mql(self, lead: int, t: float, score: float, touch: int) -> None:
         week = int(t // HOURS_PER_WEEK)
         if week <= self.week:
-            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score))
+            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score, touch))
             event.callbacks.append(self._mql)
         elif week < self.weeks:
-            self._due[week].append((t, lead, score))
+            self._due[week].append((t, lead, score, touch))
 
     def _mql(self, event: simpy.Event) -> None:
         """The lead's score crossed the threshold (or it asked for a demo): it raised its hand."""
-        lead, score = event._value
+        lead, score, touch = event._value  # touch: the touch that made it an MQL
         now = self.env.now
         card = self.cards[lead]
         visit = self.visits[lead]
         self.visits[lead] = visit + 1
+        self.last_reason[lead] = NO_VERDICT  # this MQL awaits its own verdict
         if self.reached[lead] < Stage.MQL:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
             self._value["mql_age_days"](now, (now - card.created) / HOURS_PER_DAY)
-        mql = MqlVisit(lead, card, visit, now)
+        demo = self.touches.rows["kind"][touch] in (DEMO, CREATION_DEMO)  # the demo-request SLA
+        mql = MqlVisit(lead, card, visit, now, demo)
         if self.review is None:
             self._hand_off(mql, score)
         else:
-            self._review(mql, card, score)
+            self._review(self.review, mql, card, score)
 
-    def _review(self, visit: MqlVisit, card: Card, score: float) -> None:
+    def _review(self, desk: ReviewDesk, visit: MqlVisit, card: Card, score: float) -> None:
         """A marketer checks the MQL: junk and poor fit are stopped, evidence is attached."""
         now, cfg = self.env.now, self.s.review
-        done, handoff = self.review.finish(now)
+        done, handoff = desk.finish(now)
         self.rec.add("spend_review", now, cfg.cost_per_review)
-        self.rec.add("reviewer_hours", now, self.review.reviewer_hours_per_review)
+        self.rec.add("reviewer_hours", now, desk.reviewer_hours_per_review)
         self.state[visit.lead] = State.REVIEW
-        verdict = self.review.verdict(visit, not card.need)
+        verdict = desk.verdict(visit, not card.need)
         if verdict == PASS:
             self._count["reviewed"](handoff)
             self._value["review_wait_hours"](handoff, handoff - now)
@@ -403,6 +426,7 @@ class FunnelModel:
         """Disqualified for good (junk, poor fit): it leaves the funnel with its reason."""
         self.state[lead] = State.DISQUALIFIED
         self.left_at[lead] = at
+        self.last_reason[lead] = reason
         self.rec.reason(reason, at)
 
     def _recycle(self, visit: MqlVisit, at: float, reason: int) -> None:
@@ -411,11 +435,13 @@ class FunnelModel:
         self.rec.reason(reason, at)
         lead, card = visit.lead, visit.card
         self.state[lead] = State.NURTURE
+        self.last_reason[lead] = reason
         j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
         if j < card.touch_end:
             k = int(self.touches.rows["cross"][j])
             if k >= 0 and self.touch_time[k] < self.horizon:
-                self._schedule_mql(lead, self.touch_time[k], float(self.touches.rows["score"][j]))
+                score = float(self.touches.rows["score"][j])
+                self._schedule_mql(lead, self.touch_time[k], score, k)
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
@@ -579,11 +605,13 @@ class FunnelModel:
         open_now = self.ae.open_now()
         opp_hours = decisions.opportunity_hours(sales, open_now, ae_duty)
         self.ae.expire()
-        paused = decisions.prospecting_paused(sales, self.ae.waiting())
-        sdr_prospecting = self.sdr.block_hours + (0.0 if paused else left)
-        ae_prospecting = 0.0 if paused else ae_duty - opp_hours
+        room = decisions.backlog_room(sales, self.ae.waiting())
+        sdr_free = self.sdr.block_hours + left
+        sdr_prospecting, ae_prospecting = decisions.prospecting_hours(
+            sales, room, sdr_free, ae_duty - opp_hours
+        )
         series["sdr_hours"][week] = sdr_duty
-        series["sdr_idle_hours"][week] = left if paused else 0.0
+        series["sdr_idle_hours"][week] = sdr_free - sdr_prospecting
         series["ae_hours"][week] = ae_duty
         series["ae_opportunity_hours"][week] = opp_hours
         series["outbound_hours"][week] = sdr_prospecting + ae_prospecting
@@ -620,10 +648,13 @@ class FunnelModel:
     # ---- end of run ------------------------------------------------------------------------
 
     def _record_cohorts(self) -> None:
+        """Each lead once, at the furthest stage it reached, by the week it was created: the
+        marketing funnel, and the SQLs, opportunities and wins of the other sources."""
         L, series = self.leads, self.rec.series
+        weeks = np.minimum(L["week"], self.weeks - 1)
+        reached = np.asarray(self.reached, np.int8)
         marketing = L["source"] == Source.MARKETING
-        week = np.minimum(L["week"][marketing], self.weeks - 1)
-        reached = np.asarray(self.reached, np.int8)[marketing]
+        week, reached_m = weeks[marketing], reached[marketing]
         for name, stage in (
             ("cohort_leads", Stage.LEAD),
             ("cohort_mql", Stage.MQL),
@@ -633,7 +664,45 @@ class FunnelModel:
             ("cohort_opportunity", Stage.OPPORTUNITY),
             ("cohort_won", Stage.WON),
         ):
-            series[name][:] = np.bincount(week[reached >= stage], minlength=self.weeks)
+            series[name][:] = np.bincount(week[reached_m >= stage], minlength=self.weeks)
+        for source in (Source.SALES, Source.PARTNER):
+            of_source = L["source"] == source
+            week, reached_s = weeks[of_source], reached[of_source]
+            for stage_name, stage in (
+                ("sql", Stage.SQL),
+                ("opportunity", Stage.OPPORTUNITY),
+                ("won", Stage.WON),
+            ):
+                name = f"cohort_{stage_name}_{SOURCE_NAMES[source]}"
+                series[name][:] = np.bincount(week[reached_s >= stage], minlength=self.weeks)
+
+    def _mql_outcomes(self) -> np.ndarray:
+        """Marketing MQLs that did not become SQLs, by creation week and last reason (the last
+        column: no verdict yet at the end), each lead once."""
+        L = self.leads
+        reached = np.asarray(self.reached, np.int8)
+        rejected = (L["source"] == Source.MARKETING) & (reached >= Stage.MQL)
+        rejected &= reached < Stage.SQL
+        reason = np.asarray(self.last_reason, np.int64)[rejected]
+        column = np.where(reason == NO_VERDICT, len(REASONS), reason)
+        table = np.zeros((self.weeks, len(REASONS) + 1))
+        np.add.at(table, (np.minimum(L["week"][rejected], self.weeks - 1), column), 1.0)
+        return table
+
+    def _sql_outcomes(self) -> np.ndarray:
+        """SQLs of every source that were not won, by creation week and loss reason (went cold
+        included; the last column: still waiting or open at the end), each lead once."""
+        L = self.leads
+        reached = np.asarray(self.reached, np.int8)
+        state = np.asarray(self.state, np.int8)
+        unwon = np.nonzero((reached >= Stage.SQL) & (state != State.WON))[0]
+        column = np.full(len(unwon), len(LOSS_REASONS))
+        column[state[unwon] == State.COLD] = LOSS["went_cold"]
+        lost = state[unwon] == State.LOST
+        column[lost] = [self.deals[lead].loss for lead in unwon[lost].tolist()]
+        table = np.zeros((self.weeks, len(LOSS_REASONS) + 1))
+        np.add.at(table, (np.minimum(L["week"][unwon], self.weeks - 1), column), 1.0)
+        return table
 
     def _record_nurture(self) -> None:
         """Engaged leads in nurture at each week's end, the touches sent them, and the cost; and

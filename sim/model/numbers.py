@@ -58,7 +58,7 @@ def uniforms(key: np.ndarray | int, index: np.ndarray | int) -> np.ndarray:
     return (bits.astype(np.float64) + 0.5) * _TO_UNIT
 
 
-def uniform_pairs(key: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def uniform_pairs(key: np.ndarray, index: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
     """Two uniforms on (0, 1) from each word, its high and low 32 bits: half the work for bulk
     draws where 32-bit resolution (2.3e-10) is ample."""
     bits = derive(key, index)

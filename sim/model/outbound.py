@@ -8,8 +8,10 @@ scaling. A fresh account turns into a conversation with chance outbound_sqls_per
 accounts_per_prospecting_hour, and the conversation is an SQL if it meets the agreed BANT items
 (the same rule as for MQLs). An AE's spare hour counts as ae_outbound_sqls_per_hour /
 outbound_sqls_per_hour of an SDR's: it uses up accounts in proportion to what it yields.
-When the SQLs waiting for an AE exceed `ae_backlog_limit` per AE, prospecting stops: SDRs cannot
-book more meetings than AEs can take.
+Reps book no more meetings than the AEs can take: each week they prospect only the hours whose
+conversations fit in the line up to `ae_backlog_limit` waiting SQLs per AE, and the rest of their
+prospecting time is idle. The cut is gradual (hours in proportion to the room left), so adding
+SDRs beyond what AEs can absorb adds idle time, not a queue that sours every waiting SQL.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.clock import HOURS_PER_WEEK
+from sim.clock import HOURS_PER_WEEK, DutySchedule
 from sim.metrics import SERIES
 from sim.model.codes import LOSS_REASONS, REASONS
 
@@ -28,6 +28,8 @@ ATTRIBUTION_MODELS = (
 )
 SPEED_BINS = ("within 1 h", "1-24 h", "after 24 h")
 SPEED_EDGES = (1.0, 24.0)  # hours from the MQL moment to the first attempt
+# The last column of the per-lead outcome tables: no verdict yet when the simulation ends.
+PENDING = "pending"
 
 _PER_HOUR = 1.0 / HOURS_PER_WEEK
 
@@ -44,6 +46,12 @@ class ReplicationRecord:
     speed_first_attempts: np.ndarray  # SPEED_BINS: first attempts by wait
     speed_sqls: np.ndarray  # SPEED_BINS: of those, reached SQL from that visit
     channel_names: list[str]
+    # Per lead, by the week it was created (each lead once, as the funnel counts): marketing
+    # MQLs that did not become SQLs, by the last reason given (REASONS, then PENDING: still in
+    # review or with sales at the end); SQLs of every source that were not won (LOSS_REASONS,
+    # then PENDING: still waiting for an AE or open at the end).
+    mql_outcomes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    sql_outcomes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     inputs: dict[str, float] = field(default_factory=dict)  # uncertain inputs' drawn values
     events: int = 0  # SimPy events processed (for the benchmark)
 
@@ -74,9 +82,19 @@ class Flow:
 class Recorder:
     """Accumulates weekly flows and week-end levels while the model runs."""
 
-    def __init__(self, weeks: int, sla_hours: float) -> None:
+    def __init__(
+        self,
+        weeks: int,
+        sla_hours: float,
+        demo_sla_hours: float | None = None,
+        schedule: DutySchedule | None = None,
+    ) -> None:
+        """The SLA counts business hours on `schedule` (wall-clock hours without one); MQLs that
+        came from a demo request have `demo_sla_hours` (the general SLA without it)."""
         self.weeks = weeks
         self.sla_hours = sla_hours
+        self.demo_sla_hours = sla_hours if demo_sla_hours is None else demo_sla_hours
+        self.schedule = schedule
         self.series = {name: np.zeros(weeks) for name in SERIES}
         self.reasons = np.zeros((weeks, len(REASONS)))
         self.loss_reasons = np.zeros((weeks, len(LOSS_REASONS)))
@@ -89,6 +107,7 @@ class Recorder:
         self.work = Flow()  # SDR work: (when, hours)
         self.junk_work = Flow()  # ... of it, on MQLs that proved junk
         self.first_attempts = Flow()  # (when, hours since the MQL)
+        self.first_demo: list[bool] = []  # ... and whether that MQL was a demo request
 
     def counter(self, name: str) -> Callable[[float], None]:
         """`count(t)`: one event of the named flow at hour t."""
@@ -138,13 +157,26 @@ class Recorder:
         when, wait = np.array(flow.times), np.array(flow.values)
         self._bucket(self.series["first_attempts"], when, None)
         self._bucket(self.series["wait_hours"], when, wait)
-        self._bucket(self.series["within_sla"], when, (wait <= self.sla_hours).astype(float))
+        self._bucket(self.series["within_sla"], when, self._within_sla(when, wait))
         self._bucket(self.series["within_hour"], when, (wait <= 1.0).astype(float))
         inside = when < self.weeks * HOURS_PER_WEEK
         self.speed_first_attempts += np.bincount(
             np.searchsorted(SPEED_EDGES, wait[inside], side="left"), minlength=len(SPEED_BINS)
         )
         flow.clear()
+        self.first_demo.clear()
+
+    def _within_sla(self, when: np.ndarray, wait: np.ndarray) -> np.ndarray:
+        """1 for each first attempt made within its SLA of the MQL moment, counted in business
+        hours (the reps' duty schedule): a lead that raised its hand on Friday evening and is
+        called on Monday at 9:05 waited 5 business minutes."""
+        demo = np.zeros(len(when), bool)
+        demo[: len(self.first_demo)] = self.first_demo
+        clock = wait
+        if self.schedule is not None:
+            clock = self.schedule.business_hours_between(when - wait, when)
+        limit = np.where(demo, self.demo_sla_hours, self.sla_hours)
+        return (clock <= limit + 1e-9).astype(float)
 
     def _bucket(self, series: np.ndarray, hours: np.ndarray, values: np.ndarray | None) -> None:
         weeks = (hours * _PER_HOUR).astype(int)

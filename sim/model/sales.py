@@ -35,6 +35,7 @@ class MqlVisit:
         "attempt",
         "base",
         "card",
+        "demo",
         "first_wait",
         "follow_u",
         "junk",
@@ -49,8 +50,9 @@ class MqlVisit:
         "t_mql",
     )
 
-    def __init__(self, lead: int, card: Any, visit: int, t_mql: float) -> None:
+    def __init__(self, lead: int, card: Any, visit: int, t_mql: float, demo: bool = False) -> None:
         self.lead = lead
+        self.demo = demo  # it became an MQL by asking for a demo: the demo-request SLA applies
         self.card = card  # what the lead is (sim.model.funnel.Card)
         self.key = key = card.key
         self.base = visit_base(visit)
@@ -102,7 +104,6 @@ class SdrDesk:
         self.trust = trust
         self.rec = recorder
         self.outcomes = outcomes
-        self.sla_hours = s.definitions.sla_hours
         self.max_attempts = cfg.max_attempts
         self.spacing = cfg.attempt_spacing_hours
         self.glance = cfg.glance_hours
@@ -117,6 +118,7 @@ class SdrDesk:
         self._work_log = recorder.work.add
         self._junk_log = recorder.junk_work.add
         self._first_log = recorder.first_attempts.add
+        self._first_demo = recorder.first_demo.append
         self._ignored = recorder.counter("ignored")
         self._meeting = recorder.valued("sdr_meeting_hours")
         self.pool = RepPool(
@@ -170,6 +172,7 @@ class SdrDesk:
             visit.left = decisions.attempts_allowed(self.max_attempts, effort, visit.round_u)
             visit.first_wait = now - visit.t_mql
             self._first_log(now, visit.first_wait)
+            self._first_demo(visit.demo)
         k = visit.attempt
         visit.attempt = k + 1
         visit.left -= 1

@@ -91,7 +91,10 @@ def test_the_window_draws_what_save_chart_saves(qtbot: Any, plain: Any, tmp_path
         "sales_capacity", result, tmp_path / "s.svg", 800, 500, 100, scenario=scenario
     )
     svg = saved.read_text(encoding="utf-8")
-    for text in ("Sales capacity, SLA and trust", f"within {scenario.definitions.sla_hours:g} h"):
+    for text in (
+        "Sales capacity, SLA and trust",
+        f"within {scenario.definitions.sla_hours:g} business hours",
+    ):
         assert any(text in t for t in texts(chart))
         assert text.split(",")[0] in svg
 

@@ -141,7 +141,19 @@ def test_the_registry_lists_seven_charts_in_dashboard_order():
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(CHARTS))
 def test_every_chart_reads_well(name: str, size: Any, result: RunResult, scenario: Scenario):
-    fig = drawn(name, result, scenario, size)
+    assert_reads_well(name, drawn(name, result, scenario, size))
+
+
+@pytest.mark.parametrize("kpi", ["marketing_sourced_revenue_share", "cac"])
+def test_a_long_kpi_name_wraps_the_title_at_the_smallest_size(
+    kpi: str, result: RunResult, scenario: Scenario
+):
+    fig = drawn("drivers", result, scenario, (480, 300, 100), kpi=kpi)
+    assert_reads_well("drivers", fig)
+
+
+def assert_reads_well(name: str, fig: Figure) -> None:
+    """A title, labelled axes, legends that hide no data, no words cut off or on each other."""
     assert fig.get_suptitle(), "a chart without a title"
     axes = [ax for ax in fig.axes if ax.axison]
     assert axes and all(ax.has_data() for ax in axes)
@@ -220,7 +232,7 @@ def test_attribution_draws_the_model_and_measure_asked_for(result: RunResult):
 
 def test_the_sla_panel_names_the_scenarios_follow_up_time(result: RunResult, scenario: Scenario):
     fig = drawn("sales_capacity", result, scenario, SIZES[2])
-    hours = f"within {scenario.definitions.sla_hours:g} h"
+    hours = f"within {scenario.definitions.sla_hours:g} business hours"
     assert any(hours in t.get_text() for t in fig.findobj(Text))
 
 
@@ -253,7 +265,7 @@ def test_save_chart_writes_the_format_its_name_asks_for(
     else:
         root = ET.fromstring(content)
         assert root.tag.endswith("svg")
-        assert b"Funnel" in content
+        assert b"Marketing funnel" in content
 
 
 def test_save_chart_takes_a_drawing_function_and_the_scenario(

@@ -21,6 +21,7 @@ from sim.model.codes import (
     ANONYMOUS,
     CREATION,
     CREATION_DEMO,
+    LOSS,
     REASON,
     Source,
     Stage,
@@ -98,7 +99,6 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                 "minutes_per_review": draw(st.floats(0.0, 30.0)),
                 "attach_evidence": draw(st.booleans()),
             },
-
             "trust": {
                 "initial_mean": draw(unit),
                 "initial_spread": draw(st.floats(0.0, 0.5)),
@@ -132,10 +132,12 @@ def test_engine_invariants_hold_for_any_scenario(s: Scenario, seed: int):
     n = L.n
     state, reached = np.asarray(model.state), np.asarray(model.reached)
 
-    # Every lead is in exactly one state.
+    # Every lead is in exactly one state: one entry per lead in each per-lead list, each a
+    # valid code (a bincount over n states sums to n whatever they are, so that is no check).
+    assert len(state) == len(reached) == len(model.visits) == len(model.left_at) == n
+    assert np.isin(state, np.arange(len(State.NAMES))).all()
+    assert np.isin(reached, np.arange(Stage.WON + 1)).all()
     states = np.bincount(state, minlength=len(State.NAMES))
-    assert len(states) == len(State.NAMES)
-    assert states.sum() == n == len(reached)
 
     # Opportunities: every one opened is open, won or lost; an SQL waits, opened or went cold.
     opened = w["opportunities"].sum()
@@ -152,6 +154,7 @@ def test_engine_invariants_hold_for_any_scenario(s: Scenario, seed: int):
 
     # The furthest stage reached agrees with the state each lead ended in.
     for st_, lowest, highest in (
+        (State.NURTURE, Stage.LEAD, Stage.SAL),  # an SQL never goes back to nurture
         (State.REVIEW, Stage.MQL, Stage.SAL),
         (State.SALES, Stage.HANDED, Stage.SAL),
         (State.SQL_WAIT, Stage.SQL, Stage.SQL),
@@ -205,6 +208,25 @@ def test_engine_invariants_hold_for_any_scenario(s: Scenario, seed: int):
     for wider, narrower in itertools.pairwise(chain):
         assert np.all(w[narrower] <= w[wider]), f"{narrower} > {wider}"
     assert w["cohort_leads"].sum() == w["marketing_leads"].sum()
+    for src in ("sales", "partner"):
+        chain = [f"cohort_sql_{src}", f"cohort_opportunity_{src}", f"cohort_won_{src}"]
+        for wider, narrower in itertools.pairwise(chain):
+            assert np.all(w[narrower] <= w[wider]), f"{narrower} > {wider}"
+
+    # Each funnel MQL that is no SQL has one last reason or awaits its verdict at the end; each
+    # SQL that is not won was lost (with a reason), went cold, or is still open.
+    marketing = L["source"] == Source.MARKETING
+    not_sql = marketing & (reached >= Stage.MQL) & (reached < Stage.SQL)
+    assert record.mql_outcomes.sum() == np.count_nonzero(not_sql)
+    assert record.mql_outcomes.sum() == w["cohort_mql"].sum() - w["cohort_sql"].sum()
+    awaiting = not_sql & np.isin(state, [State.REVIEW, State.SALES])
+    assert record.mql_outcomes[:, -1].sum() == np.count_nonzero(awaiting)
+    sqls = sum(w[f"cohort_sql{tail}"].sum() for tail in ("", "_sales", "_partner"))
+    wins = sum(w[f"cohort_won{tail}"].sum() for tail in ("", "_sales", "_partner"))
+    assert record.sql_outcomes.sum() == sqls - wins
+    open_ = (reached >= Stage.SQL) & np.isin(state, [State.SQL_WAIT, State.OPPORTUNITY])
+    assert record.sql_outcomes[:, -1].sum() == np.count_nonzero(open_)
+    assert record.sql_outcomes[:, LOSS["went_cold"]].sum() == states[State.COLD]
 
     # Attribution: each credit model sums, week by week, to revenue and pipeline.
     for m, name in enumerate(ATTRIBUTION_MODELS):
@@ -243,6 +265,8 @@ def test_same_seed_gives_identical_records(s: Scenario, seed: int):
     for attr in (
         "reasons",
         "loss_reasons",
+        "mql_outcomes",
+        "sql_outcomes",
         "revenue_credit",
         "pipeline_credit",
         "speed_first_attempts",

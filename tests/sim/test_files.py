@@ -24,10 +24,19 @@ from sim.files import (
     render_scenario,
     write_scenario,
 )
-from sim.scenario import SCHEMA_VERSION, Brand, BudgetChange, Channel, JunkMix, Review, Scenario, Target
+from sim.scenario import (
+    SCHEMA_VERSION,
+    Brand,
+    BudgetChange,
+    Channel,
+    JunkMix,
+    Review,
+    Scenario,
+    Target,
+)
 
 ANNOTATED_PATH = Path(__file__).parent / "data" / "annotated.toml"
-ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # a hand-annotated version-1 file
+ANNOTATED = ANNOTATED_PATH.read_text(encoding="utf-8")  # hand-annotated, at the current version
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,34 @@
-"""The size guard: a pessimistic lead estimate, refused with the estimate and the limit."""
+"""The size guard: a pessimistic lead estimate, refused with the estimate and the limit.
+
+Most tests switch the brand off (awareness 0), so a channel's estimate is its budget over its
+CPL at its breadth; the brand's effect on the estimate has tests of its own."""
 
 from __future__ import annotations
 
 import pytest
 
+from sim.brand import hill
 from sim.distributions import Triangular, Uniform
 from sim.errors import ScenarioError
-from sim.limits import MAX_LEADS_PER_REPLICATION, check_size, estimate_weekly_leads
-from sim.scenario import Channel, Scenario, Simulation, Targeting
+from sim.limits import (
+    MAX_LEADS_PER_REPLICATION,
+    check_size,
+    estimate_weekly_leads,
+    peak_awareness,
+)
+from sim.scenario import Brand, Channel, Scenario, Simulation, Targeting
+
+NO_BRAND = Brand(saturation=False)
 
 
-def one_channel(channel: Channel, ratio: object = 4.0, weeks: int = 100) -> Scenario:
+def one_channel(
+    channel: Channel, ratio: object = 4.0, weeks: int = 100, brand: Brand = NO_BRAND
+) -> Scenario:
     return Scenario(
         channels=[channel],
         targeting=Targeting(cpl_ratio_narrow_to_broad=ratio),
         simulation=Simulation(weeks=weeks, warmup_weeks=10),
+        brand=brand,
     )
 
 
@@ -30,9 +44,31 @@ def test_breadth_changes_cpl_by_the_ratio() -> None:
     assert estimate_weekly_leads(narrow) == pytest.approx(50.0)  # CPL 100 * 4**0.5 = 200
 
 
-def test_organic_channel_at_full_awareness() -> None:
+def test_organic_channel_at_the_awareness_the_brand_reaches() -> None:
+    """Steady brand spend holds the adstock at spend / (1 - theta): awareness is its Hill value,
+    and an organic channel's volume is lifted by awareness_lift times that."""
     channel = Channel(volume="organic", base_cpl=0.0, weekly_leads=70.0, awareness_lift=1.2)
-    assert estimate_weekly_leads(one_channel(channel)) == pytest.approx(154.0)
+    brand = Brand(weekly_spend=20000.0, prior_weekly_spend=20000.0, lag_weeks=0)
+    scenario = one_channel(channel, brand=brand)
+    awareness = float(hill(20000.0 / (1 - brand.adstock_theta), 1.5, brand.half_saturation))
+    assert peak_awareness(scenario) == pytest.approx(awareness)
+    assert estimate_weekly_leads(scenario) == pytest.approx(70.0 * (1 + 1.2 * awareness))
+    assert estimate_weekly_leads(one_channel(channel)) == pytest.approx(70.0)  # no brand
+
+
+def test_brand_spend_raised_by_a_dated_budget_counts_at_its_peak() -> None:
+    """A dated brand budget can build more awareness than the starting spend: the estimate
+    takes the highest, and brand cuts every budget channel's CPL by cpl_reduction x awareness."""
+    channel = Channel(weekly_budget=10000.0, base_cpl=100.0)
+    brand = Brand(weekly_spend=1000.0, prior_weekly_spend=1000.0, cpl_reduction=0.5)
+    quiet = one_channel(channel, brand=brand)
+    change = {"from": "2026-06-01", "channel": "brand", "weekly_budget": 40000.0}
+    loud = Scenario.model_validate({**quiet.model_dump(), "budget_changes": [change]})
+    low, high = peak_awareness(quiet), peak_awareness(loud)
+    assert high > low + 0.2
+    expected = float(hill(40000.0 / (1 - brand.adstock_theta), 1.5, brand.half_saturation))
+    assert high == pytest.approx(expected)
+    assert estimate_weekly_leads(loud) == pytest.approx(100.0 / (1 - 0.5 * high))
 
 
 def test_uncertain_inputs_use_pessimistic_percentiles() -> None:
@@ -69,7 +105,7 @@ def test_too_large_is_refused_with_estimate_and_limit() -> None:
     assert "5,000,000 a week" in message
     assert "520,000,000 leads per replication" in message
     assert f"limit is {MAX_LEADS_PER_REPLICATION:,}" in message
-    assert info.value.problems[0].path == "channels[0]"
+    assert info.value.problems[0].path == 'channels["Firehose"]'
     assert "Firehose" in info.value.problems[0].message
 
 

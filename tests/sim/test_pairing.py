@@ -77,7 +77,7 @@ def first_mqls(s: Scenario) -> dict[int, float]:
     """Lead (by index) -> its first MQL moment, from one replication's arrivals."""
     model = FunnelModel(s, replication_seed(ROOT, 2))
     model._release_arrivals(0, s.simulation.weeks)
-    return {lead: t for week in model._due for t, lead, _ in week}
+    return {lead: t for week in model._due for t, lead, *_ in week}
 
 
 def test_a_higher_threshold_only_removes_or_delays_mqls_lead_by_lead():

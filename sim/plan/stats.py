@@ -1,0 +1,175 @@
+"""The statistics behind every verdict: paired t intervals, Hsu's multiple comparisons with the
+best, and binomial intervals for simulated probabilities.
+
+All of them read per-replication values of alternatives run on the same seeds (common random
+numbers), so replication i of every alternative is one pair (or one block of k).
+
+* Paired t (Rossetti, *Simulation Modeling and Arena*, 2nd ed., §4.4; Law, *Simulation Modeling
+  and Analysis*, §10.2): the difference D_i = Y_alt,i - Y_base,i per replication, its mean and
+  the 95% interval mean ± t(0.975, n-1) · sd(D)/√n.
+* Multiple comparisons with the best, MCB (Hsu, *Multiple Comparisons: Theory and Methods*,
+  Chapman & Hall 1996, ch. 4; Nelson & Hsu 1993), in the form for common random numbers and
+  unequal variances with a fixed number of replications of Nelson & Matejcik (1995), "Using
+  common random numbers for indifference-zone selection and multiple comparisons in
+  simulation", Management Science 41(12): 1935-1945, and Goldsman & Nelson, "Comparing systems
+  via simulation", Handbook of Simulation (1998), §8.3. For k alternatives and larger is better,
+  with S_il² the sample variance of the paired differences Y_i - Y_l and the Bonferroni critical
+  value t = t(1 - α/(k-1), n-1), w_il = t · S_il / √n, the simultaneous 1-α intervals for
+  μ_i - max_{l≠i} μ_l are
+
+      [ -( Ȳ_i - max_{l≠i} (Ȳ_l + w_il) )⁻ ,  ( Ȳ_i - max_{l≠i} (Ȳ_l - w_il) )⁺ ]
+
+  An alternative whose upper end is 0 is not the best; when exactly one alternative is left it
+  is the best with confidence 1-α, otherwise the data cannot tell which of those left is.
+* Wilson score interval for a probability estimated as hits / n (Wilson 1927; Agresti & Coull
+  1998 show it keeps its coverage at small n where the normal interval does not).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as _stats
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """The paired difference alternative - baseline over replications, with its interval and how
+    the replications fell: `better` and `ties` count replications (ties: exactly equal, which
+    integer KPIs often are; "better" never counts a tie)."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+    better: int
+    ties: int
+    worse: int
+
+    @property
+    def p_better(self) -> float:
+        return self.better / self.n if self.n else math.nan
+
+    @property
+    def p_tie(self) -> float:
+        return self.ties / self.n if self.n else math.nan
+
+    @property
+    def identical(self) -> bool:
+        """The same value in every replication (the difference is exactly 0)."""
+        return self.n > 0 and self.ties == self.n
+
+    def excludes_zero(self) -> bool:
+        return self.n > 1 and (self.ci_low > 0 or self.ci_high < 0)
+
+
+def paired_difference(
+    base: Sequence[float] | np.ndarray,
+    alt: Sequence[float] | np.ndarray,
+    direction: str = "higher",
+    confidence: float = CONFIDENCE,
+) -> PairedDifference:
+    """Paired t on D_i = alt_i - base_i (replications where either is NaN are left out).
+
+    direction: 'higher' or 'lower' says which sign of D is better; 'neutral' counts D > 0 as
+    'better' only for bookkeeping (the tools give neutral metrics no verdict)."""
+    a, b = np.asarray(base, float), np.asarray(alt, float)
+    keep = np.isfinite(a) & np.isfinite(b)
+    d = b[keep] - a[keep]
+    n = len(d)
+    if n == 0:
+        nan = math.nan
+        return PairedDifference(nan, nan, nan, 0, 0, 0, 0)
+    mean = float(d.mean())
+    half = 0.0
+    if n > 1:
+        sd = float(d.std(ddof=1))
+        half = float(_stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+    sign = -1.0 if direction == "lower" else 1.0
+    better = int(np.sum(sign * d > 0))
+    ties = int(np.sum(d == 0))
+    return PairedDifference(mean, mean - half, mean + half, n, better, ties, n - better - ties)
+
+
+@dataclass(frozen=True)
+class MCBResult:
+    """Hsu's MCB over k alternatives: for each, the simultaneous interval for its mean minus the
+    best of the others (in "better" units: larger is better after orienting the metric),
+    which alternatives cannot be ruled out as the best, and the best if only one is left."""
+
+    low: list[float]
+    high: list[float]
+    candidates: list[int]
+    best: int | None
+    n: int
+    alpha: float
+
+
+def mcb(values: np.ndarray, direction: str = "higher", alpha: float = 1 - CONFIDENCE) -> MCBResult:
+    """MCB (Nelson & Matejcik 1995, Bonferroni form) on a (k alternatives x n replications)
+    array of values run with common random numbers. Replications where any alternative is NaN
+    are left out (the pairing needs the same replications for all). 'neutral' metrics have no
+    best: every alternative stays a candidate."""
+    y = np.asarray(values, float)
+    k = y.shape[0]
+    y = y[:, np.all(np.isfinite(y), axis=0)]
+    n = y.shape[1]
+    if direction == "neutral" or k < 2 or n < 2:
+        return MCBResult([math.nan] * k, [math.nan] * k, list(range(k)), None, n, alpha)
+    if direction == "lower":
+        y = -y
+    means = y.mean(axis=1)
+    t = float(_stats.t.ppf(1 - alpha / (k - 1), n - 1))
+    low, high, upper = [], [], []
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        w = np.array([t * float((y[i] - y[j]).std(ddof=1)) / math.sqrt(n) for j in others])
+        rivals = means[others]
+        upper.append(float(means[i] - np.max(rivals - w)))
+        low.append(min(0.0, float(means[i] - np.max(rivals + w))))
+        high.append(max(0.0, upper[-1]))
+    # ruled out: a rival is better by more than its margin. Identical alternatives (difference
+    # exactly 0, margin 0) are not ruled out by each other.
+    candidates = [i for i in range(k) if upper[i] >= 0]
+    best = candidates[0] if len(candidates) == 1 else None
+    return MCBResult(low, high, candidates, best, n, alpha)
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """hits of n with its Wilson interval."""
+
+    value: float
+    ci_low: float
+    ci_high: float
+    hits: int
+    n: int
+
+
+def wilson(hits: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
+    """The share hits / n with its Wilson score interval."""
+    if n <= 0:
+        return Proportion(math.nan, 0.0, 1.0, hits, n)
+    z = float(_stats.norm.ppf(0.5 + confidence / 2))
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low = 0.0 if hits == 0 else max(0.0, centre - half)
+    high = 1.0 if hits == n else min(1.0, centre + half)
+    return Proportion(p, low, high, hits, n)
+
+
+def summary_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The t interval of a mean of independent replications."""
+    x = np.asarray(values, float)
+    x = x[np.isfinite(x)]
+    if len(x) < 2:
+        m = float(x.mean()) if len(x) else math.nan
+        return m, m
+    half = float(_stats.t.ppf(0.5 + confidence / 2, len(x) - 1)) * x.std(ddof=1) / math.sqrt(len(x))
+    return float(x.mean() - half), float(x.mean() + half)

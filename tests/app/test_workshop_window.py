@@ -1,0 +1,178 @@
+"""Workshop mode in the window: the plain-words panel edits the model (and undo restores it),
+editing an agreed scenario reopens it and What changed shows what moved, the target board's
+colours and goal seek, presentation mode (entering, page keys, large fonts, leaving) and File >
+Export Report.
+
+Runs go through the real spawn process pool on a tiny scenario, as in test_run.py."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
+
+import sim.runner as runner
+from app.run_controller import RunController
+from app.workshop.changes import AGREED, WhatChangedDialog
+from app.workshop.presentation import CHART_DPI
+from app.workshop.words_panel import DefinitionsPanel
+from sim.charts.axes import NOTE_PT
+from sim.scenario import Scenario
+from sim.workshop import agreement, goal
+
+WAIT_MS = 30_000
+TINY = {"simulation": {"weeks": 12, "warmup_weeks": 2, "replications": 3}}
+TARGETS = [
+    {"metric": "leads", "direction": "at_least", "value": 1, "owner": "marketing"},
+    {"metric": "revenue", "direction": "at_least", "value": 1e12, "owner": "sales"},
+]
+
+
+def tiny(**sections: Any) -> Scenario:
+    return Scenario.model_validate({**TINY, **sections})
+
+
+@pytest.fixture
+def controller(window) -> Any:
+    window.set_live(False)
+    window.document.load(tiny(targets=TARGETS, agreement={"status": "agreed"}), None, None)
+    made = RunController(window, runner.shared_pool(2))
+    yield made
+    made.shutdown()
+
+
+def full_run(qtbot: Any, controller: RunController) -> None:
+    with qtbot.waitSignal(controller.full_ended, timeout=WAIT_MS):
+        controller.window.actions_["run"].trigger()
+
+
+def test_a_plain_words_edit_changes_the_parameter_and_undo_restores_it(qtbot, window):
+    window.document.load(tiny(), None, None)
+    panel = DefinitionsPanel(window.document)
+    qtbot.addWidget(panel)
+    editor = panel.editor_for(("definitions", "mql_threshold"))
+    editor.input.setValue(65.0)
+    assert window.scenario.definitions.mql_threshold == 65.0
+    assert "score reaches 65 points" in panel.sentences["mql"].text()
+    # The generated editor's form shows the same value: one source.
+    assert window.editor.field_editor(("definitions", "mql_threshold")).input.value() == 65.0
+    panel.editor_for(("definitions", "review_step")).input.setChecked(True)
+    assert window.scenario.definitions.review_step
+    window.document.undo_stack.undo()
+    window.document.undo_stack.undo()
+    assert window.scenario.definitions.mql_threshold == 50.0
+    assert not window.scenario.definitions.review_step
+    assert (
+        editor.input.value() == 50.0 and "score reaches 50 points" in panel.sentences["mql"].text()
+    )
+
+
+def test_editing_an_agreed_definition_reopens_it_and_what_changed_shows_it(qtbot, window):
+    agreed = tiny(agreement={"status": "agreed"}, targets=TARGETS)
+    window.document.load(agreed, None, None)
+    panel = DefinitionsPanel(window.document)
+    qtbot.addWidget(panel)
+    panel.editor_for(("sales", "max_attempts")).input.setValue(6)
+    assert window.scenario.agreement.status == "draft"
+    assert window.scenario.sales.max_attempts == 6
+    assert panel.banner.isVisibleTo(panel) and "back to draft" in panel.banner.text()
+    dialog = WhatChangedDialog(window.scenario, agreed, agreed)
+    qtbot.addWidget(dialog)
+    assert dialog.source.currentText() == AGREED
+    rows = dialog.table.rows_text()
+    assert ("Definitions",) in rows
+    assert ("Contact attempts per MQL", "4", "6", "sales.max_attempts") in rows
+    assert any(r[0] == "Status" and r[1:3] == ("agreed", "draft") for r in rows)
+    window.document.undo_stack.undo()  # one step: the value and the status
+    assert window.scenario == agreed
+
+
+def test_the_board_colours_targets_and_says_how_often(qtbot, window, controller):
+    full_run(qtbot, controller)
+    workshop = controller.workshop
+    workshop.show_board()
+    qtbot.waitUntil(lambda: len(workshop.board.cards) == 2, timeout=WAIT_MS)
+    certain, impossible = workshop.board.cards
+    assert certain.row.colour == "green" and impossible.row.colour == "red"
+    assert certain.probability.text() == "100%"
+    assert impossible.count.text().startswith("0 of 3 replications")
+    assert workshop.board.needs_change() == [1]
+
+
+def test_goal_seek_from_the_board_says_what_would_have_to_change(
+    qtbot, window, controller, monkeypatch
+):
+    from tests.sim.test_workshop import FakePlan
+
+    monkeypatch.setattr(goal, "_plan", lambda: FakePlan(reached=True))
+    full_run(qtbot, controller)
+    controller.workshop.show_board()  # View > Target board (Ctrl+B)
+    board = controller.workshop.board
+    board.lever.setCurrentText("SDRs")
+    board.seek.click()
+    card = board.cards[1]
+    qtbot.waitUntil(lambda: card.change.isVisibleTo(board), timeout=WAIT_MS)
+    assert card.change.text().startswith("What would have to change: SDRs of")
+    assert not board.cards[0].change.isVisibleTo(board)  # green: nothing to change
+
+
+def fonts_px(widget: Any) -> list[int]:
+    labels = widget.findChildren(QLabel)
+    return [x.font().pixelSize() for x in labels if x.text() and x.isVisibleTo(widget)]
+
+
+def test_presentation_mode_is_full_screen_large_and_leaves_with_esc(qtbot, window, controller):
+    full_run(qtbot, controller)
+    window.resize(1920, 1080)
+    window.actions_["presentation"].trigger()  # F11 / View > Presentation
+    shown = controller.workshop.presentation
+    assert window.is_presenting() and shown is not None
+    assert window.isFullScreen()
+    assert not window.editor.isVisible() and not window.menuBar().isVisible()
+    assert not window.statusBar().isVisible()
+    card = shown.board.cards[0]
+    assert card.probability.font().pixelSize() >= 24  # numbers
+    assert card.count.font().pixelSize() >= 18 and card.sentence.font().pixelSize() >= 18
+    assert min(fonts_px(shown)) >= 18  # every label of the presentation
+    assert shown.page_number.font().pixelSize() >= 24
+    assert NOTE_PT * CHART_DPI / 72 >= 24  # the charts' smallest text, in pixels
+    assert shown.funnel.figure.dpi >= CHART_DPI
+    assert shown.current() == 0
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QTest.keyClick(shown, Qt.Key.Key_PageDown)
+    assert shown.current() == 1 and shown.page_number.text() == "2 / 4"
+    assert shown.funnel.result is controller.dashboard.result  # redrawn at the large size
+    QTest.keyClick(shown, Qt.Key.Key_PageUp)
+    assert shown.current() == 0
+    QTest.keyClick(shown, Qt.Key.Key_Escape)
+    assert not window.is_presenting()
+    assert window.editor.isVisible() and window.menuBar().isVisible()
+    assert not window.isFullScreen()
+    assert window.actions_["cancel"].shortcuts()  # Esc belongs to Cancel run again
+    assert not window.actions_["presentation"].isChecked()
+
+
+def test_export_report_writes_the_pdf_of_the_last_run(qtbot, window, controller, tmp_path):
+    full_run(qtbot, controller)
+    out = tmp_path / "workshop.pdf"
+    assert controller.workshop.export_report(out)
+    deadline = time.monotonic() + WAIT_MS / 1000
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=WAIT_MS)
+    assert time.monotonic() < deadline
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Agreed definitions and SLA" in text
+    assert window.scenario.sha256() in text.replace("\n", "")
+
+
+def test_the_report_needs_a_current_run(qtbot, window, controller, boxes):
+    assert not controller.workshop.export_report(Path("never.pdf"))
+    assert boxes.of_kind("critical")[0][1] == "No report yet"
+    assert agreement.is_agreed(window.scenario)
