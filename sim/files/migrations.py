@@ -18,11 +18,13 @@ def _sla_in_business_hours(data: dict[str, Any]) -> dict[str, Any]:
     """Version 2: the follow-up SLA counts business hours (the SDRs' duty schedule) and demo
     requests get their own, `definitions.demo_request_sla_hours`. A version-1 file gave demo
     requests the SLA every MQL had, so they keep it; `sla_hours` keeps its number (the shipped
-    files already meant business hours: "4 business hours"). The `[agreement]` section is new
-    and optional."""
+    files already meant business hours: "4 business hours"), and a file that never said gets the
+    24 hours version 1 assumed, not version 2's default. The `[agreement]` section is new and
+    optional."""
     definitions = data.get("definitions", {})
     if isinstance(definitions, dict):
-        definitions.setdefault("demo_request_sla_hours", definitions.get("sla_hours", V1_SLA_HOURS))
+        definitions.setdefault("sla_hours", V1_SLA_HOURS)
+        definitions.setdefault("demo_request_sla_hours", definitions["sla_hours"])
         data["definitions"] = definitions
     return data
 

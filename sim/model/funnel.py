@@ -276,19 +276,20 @@ class FunnelModel:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
         s = self.s
         win, amount, cycle = deal_numbers(new.key[idx])
+        need = decisions.has_need(s.buyers, new.fit[idx])
         columns = (
             new.key[idx].tolist(),
             new.created[idx].tolist(),
             new.channel[idx].tolist(),
             new.source[idx].tolist(),
             new.junk_type[idx].tolist(),
-            (new.fit[idx] >= s.buyers.need_fit_minimum).tolist(),
+            need.tolist(),
             new.budget[idx].tolist(),
             new.authority[idx].tolist(),
             new.onset[idx].tolist(),
             new.window_end[idx].tolist(),
             new.fit[idx].tolist(),
-            ((new.junk_type[idx] == 0) & (new.fit[idx] >= s.buyers.need_fit_minimum)).tolist(),
+            ((new.junk_type[idx] == 0) & need).tolist(),
             offset[idx].tolist(),
             offset[idx + 1].tolist(),
             win,
@@ -397,8 +398,9 @@ class FunnelModel:
             return
         lead, card = visit.lead, visit.card
         self.in_sales -= 1
+        good = decisions.proved_good(card.junk > 0, card.need)
         if card.junk:
-            self.trust.experience(rep, good=False)
+            self.trust.experience(rep, good)
             self._junk_rejected[card.channel] += 1
             self._close_lead(lead, at, JUNK_REASON[card.junk])
             return
@@ -406,7 +408,7 @@ class FunnelModel:
             self.reached[lead] = Stage.SAL
             self._count["sal"](at)
         self._count["sal_acceptances"](at)
-        self.trust.experience(rep, good=card.need)
+        self.trust.experience(rep, good)
         in_market = card.onset <= at < card.window_end
         verdict, missing = decisions.qualification(
             self.s.definitions, card.need, card.budget, card.authority, in_market
@@ -461,11 +463,8 @@ class FunnelModel:
     def _promise(self, lead: int) -> float:
         """How promising a waiting SQL looks to sales: its expected deal value by what is known
         (fit, BANT, timing), not by the deal's own draw."""
-        cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
-        p = decisions.win_probability(
-            cfg, card.fit, deal.in_market, deal.missing_bant, 0.0, 0.0, 0.0
-        )
-        return p * float(decisions.mean_deal_amount(cfg, card.fit))
+        card, deal = self.cards[lead], self.deals[lead]
+        return decisions.deal_promise(self.s.deals, card.fit, deal.in_market, deal.missing_bant)
 
     def _open_deal(self, lead: int, at: float) -> float:
         """An AE takes the SQL up at `at`: the deal's terms, and so its close, come from the
@@ -604,12 +603,12 @@ class FunnelModel:
         left = max(sdr_duty - self.sdr.mql_hours - self.sdr.block_hours, 0.0)
         ae_duty = sales.ae_count * duty
         open_now = self.ae.open_now()
-        opp_hours = min(open_now * sales.ae_hours_per_opportunity_week, ae_duty)
+        opp_hours = decisions.opportunity_hours(sales, open_now, ae_duty)
         self.ae.expire()
-        room = max(sales.ae_backlog_limit * sales.ae_count - self.ae.waiting(), 0)
+        room = decisions.backlog_room(sales, self.ae.waiting())
         sdr_free = self.sdr.block_hours + left
-        sdr_prospecting, ae_prospecting = self.prospecting.hours_for(
-            room, sdr_free, ae_duty - opp_hours
+        sdr_prospecting, ae_prospecting = decisions.prospecting_hours(
+            sales, room, sdr_free, ae_duty - opp_hours
         )
         series["sdr_hours"][week] = sdr_duty
         series["sdr_idle_hours"][week] = sdr_free - sdr_prospecting

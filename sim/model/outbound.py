@@ -75,14 +75,7 @@ class Prospecting:
         self.week_u = numbers.uniforms(self.week_keys[:, None], np.array([REACHED, TALKED]))
         self.universe = int(sales.target_accounts)
         self.rest = deque([0] * max(math.ceil(sales.account_rest_weeks), 0))
-        self.per_hour = sales.accounts_per_prospecting_hour
-        # An hour of prospecting works accounts at the pace of its yield: an AE's spare hour
-        # counts as ae_outbound_sqls_per_hour / outbound_sqls_per_hour of the best hour, so it
-        # uses up accounts in proportion to what it finds, not at the SDRs' pace.
-        best = max(sales.outbound_sqls_per_hour, sales.ae_outbound_sqls_per_hour)
-        self.conversion = min(best / self.per_hour, 1.0)
-        self.sdr_weight = sales.outbound_sqls_per_hour / best if best > 0 else 0.0
-        self.ae_weight = sales.ae_outbound_sqls_per_hour / best if best > 0 else 0.0
+        self.conversion, self.sdr_weight, self.ae_weight = decisions.prospecting_weights(sales)
         self.worked = 0  # accounts reached fresh in the last week worked
         self._drawn = self._candidates(
             np.repeat(np.arange(weeks), BLOCK), np.tile(np.arange(BLOCK), weeks)
@@ -92,20 +85,11 @@ class Prospecting:
         """Accounts that may be worked now (not resting)."""
         return max(self.universe - sum(self.rest), 0)
 
-    def hours_for(self, room: float, sdr_hours: float, ae_hours: float) -> tuple[float, float]:
-        """The prospecting hours worth working when the AEs have room for `room` more waiting
-        SQLs: reps book no more meetings than AEs can take, SDR hours first, so beyond that the
-        hours stay idle. Counted at the conversation rate, an upper bound of the SQLs found."""
-        sales = self.s.sales
-        sdr_used = _capped(sdr_hours, room, sales.outbound_sqls_per_hour)
-        room -= sdr_used * sales.outbound_sqls_per_hour
-        return sdr_used, _capped(ae_hours, max(room, 0.0), sales.ae_outbound_sqls_per_hour)
-
     def week(self, week: int, sdr_hours: float, ae_hours: float) -> SourcedLeads:
         """Work the universe for a week of prospecting hours; the SQLs appear next week."""
         available = self.available()
         hours = self.sdr_weight * sdr_hours + self.ae_weight * ae_hours
-        hit = 1.0 - math.exp(-hours * self.per_hour / self.universe) if self.universe else 0.0
+        hit = decisions.reach_probability(self.s.sales, hours)
         worked = transforms.binomial(float(self.week_u[week, 0]), available, hit)
         self.worked = worked
         if self.rest:
@@ -137,7 +121,7 @@ class Prospecting:
         fit = transforms.logit_normal(
             u[Lead.FIT], np.full(len(key), sales.outbound_fit_mean), s.buyers.fit_concentration
         )
-        need = fit >= s.buyers.need_fit_minimum
+        need = decisions.has_need(s.buyers, fit)
         budget = u[Lead.BUDGET] < sales.outbound_budget_share
         authority = u[Lead.AUTHORITY] < sales.outbound_authority_share
         in_market = u[Lead.IN_MARKET] < sales.outbound_in_market_share
@@ -149,9 +133,3 @@ class Prospecting:
         ]
         missing = np.array([m if v == decisions.SQL else -1 for v, m in verdicts], np.int8)
         return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing)
-
-
-def _capped(hours: float, room: float, per_hour: float) -> float:
-    """Hours of prospecting that find at most `room` conversations at `per_hour` each."""
-    hours = max(hours, 0.0)
-    return min(hours, room / per_hour) if per_hour > 0 else hours

@@ -13,6 +13,7 @@ later. The fixed turnaround `delay_hours` follows each review.
 from __future__ import annotations
 
 from sim.clock import DutySchedule
+from sim.model import decisions
 from sim.model.sales import MqlVisit
 from sim.scenario import Review
 
@@ -23,8 +24,9 @@ class ReviewDesk:
     def __init__(self, cfg: Review, schedule: DutySchedule) -> None:
         self.cfg = cfg
         self.schedule = schedule
-        share = cfg.reviewer_hours_per_week / schedule.hours_on_duty_per_week()
-        self.duty_hours_per_review = (cfg.minutes_per_review / 60.0) / share if share > 0 else 0.0
+        self.duty_hours_per_review = decisions.review_duty_hours(
+            cfg, schedule.hours_on_duty_per_week()
+        )
         self.reviewer_hours_per_review = cfg.minutes_per_review / 60.0
         self.free_at = 0.0
 
@@ -39,8 +41,9 @@ class ReviewDesk:
     def verdict(self, visit: MqlVisit, poor_fit: bool) -> int:
         """Whether the reviewer stops the MQL: junk and poor fit are caught at their rates."""
         junk_u, fit_u, _ = visit.review_numbers()
-        if visit.junk and junk_u < self.cfg.catch_junk:
+        junk_chance, fit_chance = decisions.review_catch(self.cfg, visit.junk, poor_fit)
+        if junk_u < junk_chance:
             return STOP_JUNK
-        if poor_fit and fit_u < self.cfg.catch_poor_fit:
+        if fit_u < fit_chance:
             return STOP_POOR_FIT
         return PASS

@@ -168,7 +168,7 @@ class SdrDesk:
                 self._ignored(done)
                 self.outcomes.ignored(visit, done)
                 return self.glance
-            effort = 1.0 if visit.merit is not None else self.trust.effort(owner)
+            effort = self.trust.effort(owner, visit.merit is not None)
             visit.left = decisions.attempts_allowed(self.max_attempts, effort, visit.round_u)
             visit.first_wait = now - visit.t_mql
             self._first_log(now, visit.first_wait)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model import decisions, numbers
+from sim.model.decisions import FOLLOWS_ALL, FOLLOWS_NONE, MATCHER
 from sim.model.transforms import normal
 from sim.scenario import Trust
 
-MATCHER, FOLLOWS_ALL, FOLLOWS_NONE = 0, 1, 2
 STYLE, LEVEL, DEFER = 0, 1, 1 << 20  # each rep's numbers: style, starting trust, defer slots
 
 
@@ -62,19 +62,13 @@ class TeamTrust:
         MQL, and changes only when they do)."""
         reps = range(len(self.level)) if rep is None else (rep,)
         for r in reps:
-            style = self.style[r]
-            if style == FOLLOWS_ALL:
-                self.base_follow[r] = 1.0
-            elif style == FOLLOWS_NONE:
-                self.base_follow[r] = 0.0
-            else:
-                self.base_follow[r] = decisions.matched_follow_up(
-                    self.level[r], self.slack[r], self.cfg.slack_weight
-                )
+            self.base_follow[r] = decisions.style_follow_up(
+                self.style[r], self.level[r], self.slack[r], self.cfg.slack_weight
+            )
 
-    def effort(self, rep: int) -> float:
+    def effort(self, rep: int, evidence: bool) -> float:
         """How hard the rep works a followed-up MQL, in [0, 1] (scales the attempts made)."""
-        return 1.0 if self.style[rep] == FOLLOWS_ALL else self.level[rep]
+        return decisions.effort(self.style[rep], self.level[rep], evidence)
 
     def defers(self, rep: int, now: float) -> bool:
         """Whether a free rep puts the MQL queue behind a block of prospecting now. The number
@@ -86,7 +80,9 @@ class TeamTrust:
         if slot != self._slot[rep]:
             self._slot[rep] = slot
             self._slot_u[rep] = numbers.number(self._key_ints[rep], DEFER + slot)
-        return self._slot_u[rep] < self.cfg.defer_weight * (1.0 - self.level[rep])
+        return self._slot_u[rep] < decisions.defer_probability(
+            self.cfg.defer_weight, self.level[rep]
+        )
 
     def experience(self, rep: int, good: bool) -> None:
         """A worked MQL proved good or not: the rep's trust moves toward it."""
@@ -108,7 +104,7 @@ class TeamTrust:
             w = self.cfg.team_influence
             self.level = [x + w * (share - x) for x in self.level]
         self._good = self._verdicts = 0
-        self.slack = [max(0.0, 1.0 - h / duty_hours) if duty_hours > 0 else 0.0 for h in busy_hours]
+        self.slack = [decisions.slack(h, duty_hours) for h in busy_hours]
         self._update_follow()
 
     def mean(self) -> float:
