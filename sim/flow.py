@@ -43,9 +43,13 @@ simulation is the acceptance criterion (tests/sim/test_flow.py):
   backlog overstates the morning's wait and the estimate loses accuracy.
 * AE slots are a fluid queue by week (open deals are those opened that the cycle has not yet
   closed): SQLs that find no slot wait and are taken up by class of promise (`deal_promise`),
-  the most promising first and in proportion within a class; they go cold after
+  the most promising first and in proportion within a class, twice a week; they go cold after
   `sql_max_wait_days` and lose win chance with the weeks waited; prospecting fills only the
-  room left in the line.
+  room left in the line. The line is not at its expected level: chance (SQLs arriving, deals
+  closing) moves it by about the square root of the week's arrivals and closes, and when it is
+  short the weakest SQLs get their turn. So the slots freed are taken as normal about the
+  expected number with that spread; without it, a line kept just short of the backlog limit
+  would hold the weakest SQLs until they all went cold (twice the engine's cold SQLs).
 * Trust, slack and the two MQL queues are one stationary regime for the measurement window's
   average volumes, not solved week by week.
 
@@ -90,6 +94,8 @@ DAMPING = 0.6  # each pass moves trust and slack this far toward what it implies
 QUEUE_STEP_HOURS = 0.05  # resolution of the fluid MQL queues' week
 PROMISE_CLASSES = 12  # SQLs waiting for an AE are told apart in this many classes of promise,
 PROMISE_STEP = 1.5  # each this many times as promising as the one below
+TAKE_UP_STEPS = 2  # AEs take up waiting SQLs twice a week: one taken up early in the week does
+# not wait behind the more promising SQLs that arrive later in it
 STYLES = (MATCHER, FOLLOWS_ALL, FOLLOWS_NONE)
 _CACHE_SIZE = 16
 _KEY_SCALE = 1e6  # touch key = lead * scale + hour (paths span far less than 1e6 hours)
@@ -1435,8 +1441,9 @@ def _run_desk(
     blocks: np.ndarray,
     outbound: Outbound,
 ) -> Desk:
-    """The engine's week-end bookkeeping in expectation: AEs take waiting SQLs into free slots,
-    the most promising class first (in proportion within a class: a fluid queue), SQLs waiting
+    """The engine's week-end bookkeeping in expectation: AEs take waiting SQLs into free slots
+    twice a week, the most promising class first (in proportion within a class: a fluid queue,
+    with the spread chance gives the slots freed against the SQLs waiting), SQLs waiting
     past `sql_max_wait_days` go cold, and the hours left prospect the universe of target
     accounts for next week's outbound SQLs, as many as the AEs' line has room for."""
     scenario, weeks = ctx.scenario, ctx.weeks
@@ -1459,12 +1466,24 @@ def _run_desk(
     queue = np.zeros((PROMISE_CLASSES, weeks))  # SQLs still waiting, by class and arrival week
     arrived = inbound_sql.copy()
     opened = np.zeros(weeks)
+    edges = np.linspace(0.0, HOURS_PER_WEEK, TAKE_UP_STEPS + 1)
+    inbound_share = np.diff(ctx.clock.duty_hours(edges)) / ctx.clock.per_week  # SDR calls
     for week in range(weeks):
-        arrived[:, week] += outbound_mix * desk.outbound_sql[week]
-        queue[:, week] += arrived[:, week]
+        outbound_now = outbound_mix * desk.outbound_sql[week]  # created evenly through the week
+        arrived[:, week] += outbound_now
         age = week - np.arange(week)
         carried = float(opened[:week] @ still_open[np.minimum(age, len(still_open) - 1)])
-        opened[week] = _take_up(queue, arrived, desk.taken, week, max(slots - carried, 0.0))
+        before = desk.open_now[week - 1] if week else 0.0
+        closes = max(before - carried, 0.0)
+        spread = math.sqrt(arrived[:, week].sum() + closes)  # Poisson-like counts
+        free = max(slots - before, 0.0)
+        for step in range(TAKE_UP_STEPS):
+            queue[:, week] += inbound_sql[:, week] * inbound_share[step]
+            queue[:, week] += outbound_now / TAKE_UP_STEPS
+            free += closes / TAKE_UP_STEPS
+            took = _take_up(queue, arrived, desk.taken, week, free, spread)
+            opened[week] += took
+            free -= took
         too_old = (week - np.arange(week + 1) + 0.5) > max_wait
         desk.cold[week] = queue[:, : week + 1][:, too_old].sum()
         queue[:, : week + 1][:, too_old] = 0.0
@@ -1490,30 +1509,28 @@ def _run_desk(
 
 
 def _take_up(
-    queue: np.ndarray, arrived: np.ndarray, taken: np.ndarray, week: int, free: float
+    queue: np.ndarray,
+    arrived: np.ndarray,
+    taken: np.ndarray,
+    week: int,
+    free: float,
+    spread: float,
 ) -> float:
-    """AEs fill `free` slots from the waiting SQLs, the most promising class first; records the
-    share of each class's and week's SQLs taken up now. Returns how many were."""
+    """AEs fill the slots freed, `free` give or take `spread` (normal), from the waiting SQLs,
+    the most promising class first; records the share of each class's and week's SQLs taken up
+    now. Returns how many were."""
     first = max(0, week - taken.shape[2] + 1)
-    total = 0.0
-    for grade in range(PROMISE_CLASSES - 1, -1, -1):
-        waiting = queue[grade, first : week + 1]
-        pool = waiting.sum()
-        if pool <= 0:
-            continue
-        share = min(1.0, free / pool)
-        take = waiting * share
-        queue[grade, first : week + 1] -= take
-        rows = np.arange(first, week + 1)
-        came = arrived[grade, rows]
-        taken[grade, rows, week - rows] += np.divide(
-            take, came, out=np.zeros_like(take), where=came > 0
-        )
-        free -= take.sum()
-        total += take.sum()
-        if free <= 0:
-            break
-    return total
+    waiting = queue[:, first : week + 1]
+    pools = waiting.sum(axis=1)
+    ahead = np.cumsum(pools[::-1])[::-1] - pools  # waiting in more promising classes
+    room = free + spread * _normal_nodes()[:, None] - ahead[None, :]  # nodes x classes
+    share = np.clip(room / np.where(pools > 0, pools, 1.0), 0.0, 1.0).mean(axis=0)
+    took = waiting * share[:, None]  # exactly all of a class when it fits at every node
+    queue[:, first : week + 1] -= took
+    rows = np.arange(first, week + 1)
+    came = arrived[:, rows]
+    taken[:, rows, week - rows] += np.divide(took, came, out=np.zeros_like(took), where=came > 0)
+    return float(took.sum())
 
 
 def _outbound_sqls(ctx: Context, desk: Desk, outbound: Outbound, by_class: bool) -> SqlFlows:

@@ -93,10 +93,9 @@ def test_estimate_follows_the_simulation_when_ae_slots_are_short(pool):
     assert not gaps(estimate, sim)
     cold = sim["sql_cold"].mean()
     assert cold > 10
-    # Cold SQLs as a share of SQLs, within the 3 points for rates. Not their count: the
-    # estimate decides next week's prospecting from this week's backlog, the engine within the
-    # week, so the estimate's backlog overshoots and it counts about twice the engine's cold SQLs
-    # (51 vs 19 here): a known gap, small against the SQLs.
+    # Cold SQLs are the few that chance leaves at the bottom of the line for six weeks: their
+    # count within 20%, their share of SQLs within the 3 points for rates.
+    assert estimate["sql_cold"] == pytest.approx(cold, rel=0.2)
     share = sim["sql_cold"] / sim["sql"]
     assert estimate["sql_cold"] / estimate["sql"] == pytest.approx(share.mean(), abs=0.03)
     assert estimate["sdr_idle_share"] == pytest.approx(sim["sdr_idle_share"].mean(), abs=0.03)
