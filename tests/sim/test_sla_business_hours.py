@@ -115,3 +115,25 @@ def test_a_version_1_file_with_its_own_sla_gives_demo_requests_the_same():
     loaded = parse_scenario("schema_version = 1\n[definitions]\nsla_hours = 8\n")
     assert loaded.scenario.definitions.demo_request_sla_hours == 8.0
     assert Scenario().definitions.demo_request_sla_hours == 4.0  # new files: 4 business hours
+
+
+def test_compliance_rises_with_the_follow_up_sla_until_every_call_made_is_inside_it():
+    """The SLA is the yardstick: a looser one never lowers compliance. Once it is longer than
+    the calls that are made take to come, compliance is the share of MQLs followed up at all
+    (ignored MQLs breach any SLA), so from there only follow-up (trust) moves it."""
+
+    def compliance(hours: float) -> float:
+        scenario = Scenario.model_validate(
+            {
+                "simulation": {"weeks": 14, "warmup_weeks": 2},
+                "sales": {"sdr_count": 1},
+                "definitions": {"sla_hours": hours, "demo_request_sla_hours": hours},
+            }
+        )
+        return run(scenario, replications=2, seed=5, executor=InlineExecutor()).summary[
+            "sla_compliance"
+        ].mean
+
+    values = [compliance(hours) for hours in (0.1, 1.0, 8.0, 200.0)]
+    assert values == sorted(values) and values[0] < values[-1], values
+    assert values[-1] < 1.0  # some MQLs are never followed up: no SLA makes them compliant
