@@ -21,6 +21,7 @@ from collections.abc import Callable
 import simpy
 
 from sim.clock import HOURS_PER_DAY
+from sim.queueing import Wake, call_later
 from sim.scenario import Sales
 
 # open_deal(lead, when it opens) -> when it closes; went_cold(lead, when it went cold);
@@ -101,10 +102,9 @@ class AeDesk:
         """SQLs wait: wake when the next opportunity closes and frees its slot."""
         if self.closes and self.closes[0] < self._wake_at:
             self._wake_at = self.closes[0]
-            timeout = self.env.timeout(self._wake_at - self.env.now)
-            timeout.callbacks.append(self._slot_frees)
+            call_later(self.env, self._wake_at - self.env.now, self._slot_frees)
 
-    def _slot_frees(self, _event: simpy.Event) -> None:
+    def _slot_frees(self, _event: Wake) -> None:
         now = self.env.now
         if now >= self._wake_at:
             self._wake_at = float("inf")

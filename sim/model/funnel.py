@@ -46,6 +46,7 @@ from sim.model.review import PASS, STOP_JUNK, ReviewDesk
 from sim.model.sales import MqlVisit, SdrDesk
 from sim.model.transforms import normal
 from sim.model.trust import TeamTrust
+from sim.queueing import Wake, call_later
 from sim.scenario import Scenario
 
 IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
@@ -308,20 +309,19 @@ class FunnelModel:
         self.last_reason += [NO_VERDICT] * n
 
     def _schedule_due(self, week: int) -> None:
-        now, timeout, arrive = self.env.now, self.env.timeout, self._mql
+        env, now, arrive = self.env, self.env.now, self._mql
         for t, lead, score, touch in self._due[week]:
-            timeout(t - now, (lead, score, touch)).callbacks.append(arrive)
+            call_later(env, t - now, arrive, (lead, score, touch))
         self._due[week] = []
 
     def _schedule_mql(self, lead: int, t: float, score: float, touch: int) -> None:
         week = int(t // HOURS_PER_WEEK)
         if week <= self.week:
-            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score, touch))
-            event.callbacks.append(self._mql)
+            call_later(self.env, max(t - self.env.now, 0.0), self._mql, (lead, score, touch))
         elif week < self.weeks:
             self._due[week].append((t, lead, score, touch))
 
-    def _mql(self, event: simpy.Event) -> None:
+    def _mql(self, event: Wake) -> None:
         """The lead's score crossed the threshold (or it asked for a demo): it raised its hand."""
         lead, score, touch = event._value  # touch: the touch that made it an MQL
         now = self.env.now
@@ -353,15 +353,14 @@ class FunnelModel:
             self._value["review_wait_hours"](handoff, handoff - now)
             if cfg.attach_evidence:
                 visit.merit = 1.0 if card.valid else 0.0
-            event = self.env.timeout(handoff - now, (visit, score))
-            event.callbacks.append(self._reviewed)
+            call_later(self.env, handoff - now, self._reviewed, (visit, score))
             self.in_sales += 1
         elif done < self.horizon:  # a verdict after the end never happens: still in review
             self._count["review_stopped"](done)
             reason = REASON["review_junk"] if verdict == STOP_JUNK else REASON["review_poor_fit"]
             self._close_lead(visit.lead, done, reason)
 
-    def _reviewed(self, event: simpy.Event) -> None:
+    def _reviewed(self, event: Wake) -> None:
         visit, score = event._value
         self.in_sales -= 1
         self._hand_off(visit, score)
@@ -454,10 +453,9 @@ class FunnelModel:
         self._count["sql"](at)
         self._count[SOURCE_SERIES["sql"][self.cards[lead].source]](at)
         if not self.ae.open_at(lead, at):
-            event = self.env.timeout(at - self.env.now, lead)
-            event.callbacks.append(self._sql_waits)
+            call_later(self.env, at - self.env.now, self._sql_waits, lead)
 
-    def _sql_waits(self, event: simpy.Event) -> None:
+    def _sql_waits(self, event: Wake) -> None:
         self.ae.submit(event._value)
 
     def _promise(self, lead: int) -> float:

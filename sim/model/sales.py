@@ -19,7 +19,7 @@ from sim.model import decisions
 from sim.model.numbers import Visit, thirds, visit_base, word, word_halves
 from sim.model.recorder import Recorder, speed_bin
 from sim.model.trust import MATCHER, TeamTrust
-from sim.queueing import RepPool
+from sim.queueing import RepPool, Wake, call_later
 from sim.scenario import Scenario
 
 NOT_PICKED = -1
@@ -196,13 +196,12 @@ class SdrDesk:
         else:
             self._log(rep, now, hours, visit.junk)
             if visit.left > 0:
-                retry = self.env.timeout(hours + self.spacing, visit)
-                retry.callbacks.append(self._retry)
+                call_later(self.env, hours + self.spacing, self._retry, visit)
             else:
                 self.outcomes.unreached(visit, owner, now + hours)
         return hours
 
-    def _retry(self, event: simpy.Event) -> None:
+    def _retry(self, event: Wake) -> None:
         visit = event._value
         self.pool.submit(visit, visit.owner, priority=0.0)
 
