@@ -51,7 +51,8 @@ def call_later(env: simpy.Environment, delay: float, callback: Callback, value: 
     """`callback(event)` in `delay` hours, `event._value` being `value`: the same place in
     SimPy's queue as a Timeout made now (time, normal priority, the next event id), so the
     order of simultaneous events, and every result, is what `env.timeout` would give."""
-    heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), Wake(callback, value)))
+    queue: list[Any] = env._queue  # a Wake is an event to SimPy's loop, not to its annotations
+    heapq.heappush(queue, (env._now + delay, NORMAL, next(env._eid), Wake(callback, value)))
 
 
 class RepPool:
