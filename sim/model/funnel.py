@@ -66,13 +66,13 @@ COUNTED = (
     "reviewed",
     "sal",
     "sal_acceptances",
-    "sql",
     "sql_cold",
     "opportunities",
     "won",
     "lost",
-    *(SOURCE_SERIES[base][src] for base in ("sql", "opportunities", "won") for src in SOURCE_NAMES),
+    *(SOURCE_SERIES[base][src] for base in ("opportunities", "won") for src in SOURCE_NAMES),
 )
+SQL_COUNTED = ("sql", *SOURCE_SERIES["sql"].values())  # counted in batches (_qualified)
 VALUED = (
     "mql_age_days",
     "review_wait_hours",
@@ -176,6 +176,7 @@ class FunnelModel:
         rec = self.rec
         self._count = {name: rec.counter(name) for name in COUNTED}
         self._value = {name: rec.valued(name) for name in VALUED}
+        self._count_sqls = {name: rec.counter_batch(name) for name in SQL_COUNTED}
         self._record_spend()
         self.env.process(self._weekly())
 
@@ -415,7 +416,7 @@ class FunnelModel:
         if verdict == decisions.SQL:
             self.sdr.credit_sql(visit)
             self.left_at[lead] = at
-            self._qualified(lead, at, in_market, missing)
+            self._qualified(range(lead, lead + 1), [at], [in_market], [missing])
         elif verdict in decisions.RECYCLE_REASONS:
             self._recycle(visit, at, verdict)
         else:
@@ -444,16 +445,24 @@ class FunnelModel:
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
-    def _qualified(self, lead: int, at: float, in_market: bool, missing: int) -> None:
-        """The lead is an SQL at `at`: an AE takes it up then if one has room, else it joins
-        the line for an AE at that moment."""
-        self.reached[lead] = Stage.SQL
-        self.state[lead] = State.SQL_WAIT
-        self.deals[lead] = Deal(at, in_market, missing)
-        self._count["sql"](at)
-        self._count[SOURCE_SERIES["sql"][self.cards[lead].source]](at)
-        if not self.ae.open_at(lead, at):
-            call_later(self.env, at - self.env.now, self._sql_waits, lead)
+    def _qualified(
+        self, leads: range, at: list[float], in_market: list[bool], missing: list[int]
+    ) -> None:
+        """The leads (consecutive, of one source, in time order) are SQLs at `at`: AEs take up
+        the first ones then if they have room, the others join the line for an AE at their
+        moments. One call for a week's sales-sourced SQLs; one lead for an MQL that qualified."""
+        if not leads:
+            return
+        n = len(leads)
+        self.reached[leads.start : leads.stop] = [Stage.SQL] * n
+        self.state[leads.start : leads.stop] = [State.SQL_WAIT] * n
+        self.deals.update(zip(leads, map(Deal, at, in_market, missing), strict=True))
+        self._count_sqls["sql"](at)
+        self._count_sqls[SOURCE_SERIES["sql"][self.cards[leads.start].source]](at)
+        opened = self.ae.open_first(leads, at)
+        env, now, waits = self.env, self.env.now, self._sql_waits
+        for lead, t in zip(leads[opened:], at[opened:], strict=True):
+            call_later(env, t - now, waits, lead)
 
     def _sql_waits(self, event: Wake) -> None:
         self.ae.submit(event._value)
@@ -573,15 +582,13 @@ class FunnelModel:
         )
         leads = range(base, base + n)
         self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
-        for lead, t, in_market, missing in zip(
-            leads,
-            created,
-            sourced.in_market.tolist(),
-            sourced.missing_bant.tolist(),
-            strict=True,
-        ):
-            if t < self.horizon:
-                self._qualified(lead, t, in_market, missing)
+        due = bisect.bisect_left(created, self.horizon)  # in time order (outbound.py)
+        self._qualified(
+            leads[:due],
+            created[:due],
+            sourced.in_market[:due].tolist(),
+            sourced.missing_bant[:due].tolist(),
+        )
 
     # ---- weekly bookkeeping -------------------------------------------------------------------
 
