@@ -112,9 +112,11 @@ class RepPool:
             job, owner = jobs[0][2:] if self._by_priority else jobs[0]
             rep = owner % n
             if free_at[rep] > now:  # the owner is busy: the next free rep after it
-                rep = next((r % n for r in range(rep + 1, rep + n) if free_at[r % n] <= now), -1)
-                if rep < 0:
+                if min(free_at) > now:
                     break  # everyone is busy
+                rep = (rep + 1) % n
+                while free_at[rep] > now:
+                    rep = (rep + 1) % n
             hours = detour(rep, job, now) if detour is not None else None
             if hours is None:
                 if self._by_priority:

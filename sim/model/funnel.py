@@ -10,10 +10,11 @@ trust, learning and the week's levels.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import simpy
@@ -26,8 +27,6 @@ from sim.model.attribution import credit
 from sim.model.codes import (
     ANONYMOUS,
     CREATION,
-    CREATION_DEMO,
-    DEMO,
     JUNK_REASON,
     LOSS,
     LOSS_REASONS,
@@ -124,6 +123,8 @@ class FunnelModel:
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
         self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
+        self.touch_demo = bytearray()  # per touch: 1 if it is a demo request (read per MQL)
+        self.touch_rows = self.touches.rows  # full-capacity columns, for single-row reads
         self.cards: dict[int, Card] = {}
         self.deals: dict[int, Deal] = {}
         self.visits: list[int] = []  # per lead: MQL visits so far
@@ -245,6 +246,7 @@ class FunnelModel:
             time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross, score=table.score
         )
         self.touch_time += touches.time.tolist()
+        self.touch_demo += self.rule.is_demo(touches.kind).tobytes()
         offset = first_touch + touches.offset
         self.leads.append(
             key=new.key,
@@ -278,6 +280,7 @@ class FunnelModel:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
         s = self.s
         win, amount, cycle = deal_numbers(new.key[idx])
+        decide = numbers.derive(new.key[idx], visit_base(0) + Visit.DECIDE)
         need = decisions.has_need(s.buyers, new.fit[idx])
         columns = (
             new.key[idx].tolist(),
@@ -297,10 +300,16 @@ class FunnelModel:
             win,
             amount,
             cycle,
-            numbers.derive(new.key[idx], visit_base(0) + Visit.DECIDE).tolist(),
+            list(zip(*numbers.thirds(decide), strict=True)),
         )
         leads = (base + idx).tolist()
-        self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
+        self.cards.update(zip(leads, self._cards(columns), strict=True))
+
+    @staticmethod
+    def _cards(columns: tuple[list[Any], ...]) -> Iterator[Card]:
+        """Cards from their columns (tuple.__new__ straight from C: Card._make is a Python call
+        per card, for thousands of cards a replication)."""
+        return map(tuple.__new__, itertools.repeat(Card), zip(*columns, strict=True))
 
     def _extend_state(self, n: int) -> None:
         self.visits += [0] * n
@@ -334,8 +343,7 @@ class FunnelModel:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
             self._value["mql_age_days"](now, (now - card.created) / HOURS_PER_DAY)
-        demo = self.touches.rows["kind"][touch] in (DEMO, CREATION_DEMO)  # the demo-request SLA
-        mql = MqlVisit(lead, card, visit, now, demo)
+        mql = MqlVisit(lead, card, visit, now, self.touch_demo[touch] == 1)  # demo-request SLA
         if self.review is None:
             self._hand_off(mql, score)
         else:
@@ -438,9 +446,9 @@ class FunnelModel:
         self.last_reason[lead] = reason
         j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
         if j < card.touch_end:
-            k = int(self.touches.rows["cross"][j])
+            k = int(self.touch_rows["cross"][j])
             if k >= 0 and self.touch_time[k] < self.horizon:
-                score = float(self.touches.rows["score"][j])
+                score = float(self.touch_rows["score"][j])
                 self._schedule_mql(lead, self.touch_time[k], score, k)
 
     # ---- SQLs and opportunities -------------------------------------------------------------
@@ -544,6 +552,7 @@ class FunnelModel:
             cross=np.full(n, -1, np.int64),
         )
         self.touch_time += sourced.created.tolist()
+        self.touch_demo += bytes(n)  # created by a sales conversation, not a demo request
         week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
         touch = first_touch + np.arange(n)
         self.leads.append(
@@ -578,10 +587,10 @@ class FunnelModel:
             win,
             amount,
             cycle,
-            [0] * n,
+            [(0.0, 0.0, 0.0)] * n,
         )
         leads = range(base, base + n)
-        self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
+        self.cards.update(zip(leads, self._cards(columns), strict=True))
         due = bisect.bisect_left(created, self.horizon)  # in time order (outbound.py)
         self._qualified(
             leads[:due],
@@ -870,7 +879,7 @@ class Card(NamedTuple):
     win_u: float
     amount_z: float
     cycle_z: float
-    decide: int  # the decision word of its first MQL visit (drawn in the batch)
+    decide: tuple[float, float, float]  # its first MQL visit's decision thirds (drawn in batch)
 
 
 CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)

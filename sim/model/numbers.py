@@ -20,6 +20,7 @@ which a `SeedSequence` per lead (16-22 us each) could not.
 from __future__ import annotations
 
 import hashlib
+from typing import Any, overload
 
 import numpy as np
 
@@ -167,8 +168,13 @@ def word_halves(key: int, index: int) -> tuple[float, float]:
     return ((z >> 32) + 0.5) * _TO_UNIT_32, ((z & _BITS_32) + 0.5) * _TO_UNIT_32
 
 
-def thirds(w: int) -> tuple[float, float, float]:
-    """Three uniforms on (0, 1) from one word, 21 bits each (resolution 5e-7)."""
+@overload
+def thirds(w: int) -> tuple[float, float, float]: ...
+@overload
+def thirds(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def thirds(w: Any) -> Any:
+    """Three uniforms on (0, 1) from one word, 21 bits each (resolution 5e-7): of one word, or
+    of uint64 words in numpy (exact either way, so the two agree bit for bit)."""
     return (
         ((w >> 43) + 0.5) * _TO_UNIT_21,
         (((w >> 22) & _BITS_21) + 0.5) * _TO_UNIT_21,

@@ -58,8 +58,10 @@ class MqlVisit:
         self.base = visit_base(visit)
         self.t_mql = t_mql  # when the lead raised its hand: speed to lead counts from here
         self.junk = card.junk > 0
-        w = card.decide if visit == 0 else word(key, self.base + Visit.DECIDE)
-        self.follow_u, self.owner_u, self.round_u = thirds(w)
+        decide: tuple[float, float, float] = (
+            card.decide if visit == 0 else thirds(word(key, self.base + Visit.DECIDE))
+        )
+        self.follow_u, self.owner_u, self.round_u = decide
         self.review_u: tuple[float, float, float] | None = None
         self.merit: float | None = None  # the evidence's verdict when the review attached it
         self.left = NOT_PICKED  # attempts left (NOT_PICKED: no rep has looked at it yet)
