@@ -72,12 +72,6 @@ _MASK = (1 << 64) - 1
 _GAMMA_INT, _M1_INT, _M2_INT = int(GAMMA), int(_M1), int(_M2)
 
 
-def number(key: int, index: int) -> float:
-    """`uniforms(key, index)` for one plain key and index, in plain Python (bit-identical): a
-    single number on the per-event path costs less this way than a numpy call."""
-    return ((word(key, index) >> 11) + 0.5) * _TO_UNIT
-
-
 def name_key(text: str) -> int:
     """A stable 64-bit key for a name (the same on every machine and Python version)."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
