@@ -280,7 +280,11 @@ class FunnelModel:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
         s = self.s
         win, amount, cycle = deal_numbers(new.key[idx])
-        decide = numbers.derive(new.key[idx], visit_base(0) + Visit.DECIDE)
+        first = visit_base(0)  # the first MQL visit's words: decision, review, first attempt
+        decide, review, attempt = (
+            numbers.derive(new.key[idx], first + w)
+            for w in (Visit.DECIDE, Visit.REVIEW, Visit.ATTEMPT)
+        )
         need = decisions.has_need(s.buyers, new.fit[idx])
         columns = (
             new.key[idx].tolist(),
@@ -301,6 +305,8 @@ class FunnelModel:
             amount,
             cycle,
             list(zip(*numbers.thirds(decide), strict=True)),
+            list(zip(*numbers.thirds(review), strict=True)),
+            list(zip(*numbers.halves(attempt), strict=True)),
         )
         leads = (base + idx).tolist()
         self.cards.update(zip(leads, self._cards(columns), strict=True))
@@ -587,7 +593,9 @@ class FunnelModel:
             win,
             amount,
             cycle,
+            [(0.0, 0.0, 0.0)] * n,  # never an MQL: no visit numbers
             [(0.0, 0.0, 0.0)] * n,
+            [(0.0, 0.0)] * n,
         )
         leads = range(base, base + n)
         self.cards.update(zip(leads, self._cards(columns), strict=True))
@@ -879,7 +887,11 @@ class Card(NamedTuple):
     win_u: float
     amount_z: float
     cycle_z: float
-    decide: tuple[float, float, float]  # its first MQL visit's decision thirds (drawn in batch)
+    # its first MQL visit's numbers, drawn in the batch (sales.MqlVisit): decision, review thirds
+    # and the first attempt's halves
+    decide: tuple[float, float, float]
+    review: tuple[float, float, float]
+    first_attempt: tuple[float, float]
 
 
 CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)

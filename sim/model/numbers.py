@@ -176,8 +176,13 @@ def thirds(w: Any) -> Any:
     )
 
 
-def halves(w: int) -> tuple[float, float]:
-    """Two uniforms on (0, 1) from one word, 32 bits each (as `uniform_pairs`)."""
+@overload
+def halves(w: int) -> tuple[float, float]: ...
+@overload
+def halves(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+def halves(w: Any) -> Any:
+    """Two uniforms on (0, 1) from one word, 32 bits each (as `uniform_pairs`): of one word, or
+    of uint64 words in numpy (exact either way)."""
     return ((w >> 32) + 0.5) * _TO_UNIT_32, ((w & _BITS_32) + 0.5) * _TO_UNIT_32
 
 
