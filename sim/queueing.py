@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL
 
 from sim.clock import DutySchedule
 
@@ -29,6 +30,29 @@ from sim.clock import DutySchedule
 # spends elsewhere (e.g. prospecting) instead of taking this job now, or None to take it.
 Work = Callable[[int, Any, float], float]
 Detour = Callable[[int, Any, float], float | None]
+Callback = Callable[[Any], None]
+
+
+class Wake:
+    """A triggered SimPy event with one callback: all `Environment.step` reads of an event.
+
+    `env.timeout(delay, value)` plus `callbacks.append(...)` costs about twice as much (the
+    Timeout's checks and attributes); the model makes one or two per MQL visit."""
+
+    __slots__ = ("_ok", "_value", "callbacks")
+
+    def __init__(self, callback: Callback, value: Any) -> None:
+        self.callbacks: list[Callback] | None = [callback]
+        self._ok = True
+        self._value = value
+
+
+def call_later(env: simpy.Environment, delay: float, callback: Callback, value: Any = None) -> None:
+    """`callback(event)` in `delay` hours, `event._value` being `value`: the same place in
+    SimPy's queue as a Timeout made now (time, normal priority, the next event id), so the
+    order of simultaneous events, and every result, is what `env.timeout` would give."""
+    queue: list[Any] = env._queue  # a Wake is an event to SimPy's loop, not to its annotations
+    heapq.heappush(queue, (env._now + delay, NORMAL, next(env._eid), Wake(callback, value)))
 
 
 class RepPool:
@@ -88,9 +112,11 @@ class RepPool:
             job, owner = jobs[0][2:] if self._by_priority else jobs[0]
             rep = owner % n
             if free_at[rep] > now:  # the owner is busy: the next free rep after it
-                rep = next((r % n for r in range(rep + 1, rep + n) if free_at[r % n] <= now), -1)
-                if rep < 0:
+                if min(free_at) > now:
                     break  # everyone is busy
+                rep = (rep + 1) % n
+                while free_at[rep] > now:
+                    rep = (rep + 1) % n
             hours = detour(rep, job, now) if detour is not None else None
             if hours is None:
                 if self._by_priority:
@@ -107,10 +133,9 @@ class RepPool:
         first = min(self.free_at)
         if now < first < min(self._wake_at, self._shift_end):
             self._wake_at = first
-            timeout = self.env.timeout(first - now)
-            timeout.callbacks.append(self._woken)
+            call_later(self.env, first - now, self._woken)
 
-    def _woken(self, _event: simpy.Event) -> None:
+    def _woken(self, _event: Wake) -> None:
         if self.env.now >= self._wake_at:
             self._wake_at = float("inf")
         self._dispatch()
@@ -129,10 +154,9 @@ class RepPool:
 
     def _schedule_next_shift(self) -> None:
         delay = self.schedule.next_shift_start(self.env.now) - self.env.now
-        timeout = self.env.timeout(delay)
-        timeout.callbacks.append(self._shift_starts)
+        call_later(self.env, delay, self._shift_starts)
 
-    def _shift_starts(self, _event: simpy.Event) -> None:
+    def _shift_starts(self, _event: Wake) -> None:
         self._shift_end = self.env.now + self.schedule.shift_hours
         self._wake_at = float("inf")  # wake-ups past the last shift's end were never scheduled
         self._dispatch()

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import simpy
 
 from sim.clock import HOURS_PER_DAY
+from sim.queueing import Wake, call_later
 from sim.scenario import Sales
 
 # open_deal(lead, when it opens) -> when it closes; went_cold(lead, when it went cold);
@@ -64,11 +65,19 @@ class AeDesk:
         """An SQL due at `at` (now or later): if an AE has room now and nobody waits, its slot is
         taken and the opportunity opens at `at`, with no event. False: it has to join the line
         at `at` (call `submit` then)."""
+        return self.open_first((lead,), (at,)) == 1
+
+    def open_first(self, leads: Sequence[int], at: Sequence[float]) -> int:
+        """SQLs due at `at` (now or later), in order: as many as the AEs have room for now (none
+        while others wait) take their slots and open at their moments, with no event. Returns
+        how many; the rest have to join the line at their moments (call `submit` then)."""
         self._release(self.env.now)
-        if len(self.closes) >= self.slots or self.queue:
-            return False
-        heapq.heappush(self.closes, self._open_deal(lead, at))
-        return True
+        room = 0 if self.queue else max(self.slots - len(self.closes), 0)
+        opened = min(room, len(leads))
+        closes, open_deal = self.closes, self._open_deal
+        for lead, when in zip(leads[:opened], at[:opened], strict=True):
+            heapq.heappush(closes, open_deal(lead, when))
+        return opened
 
     def submit(self, lead: int) -> None:
         """A new SQL now: an AE takes it up if one has room and nobody waits, else it waits."""
@@ -101,10 +110,9 @@ class AeDesk:
         """SQLs wait: wake when the next opportunity closes and frees its slot."""
         if self.closes and self.closes[0] < self._wake_at:
             self._wake_at = self.closes[0]
-            timeout = self.env.timeout(self._wake_at - self.env.now)
-            timeout.callbacks.append(self._slot_frees)
+            call_later(self.env, self._wake_at - self.env.now, self._slot_frees)
 
-    def _slot_frees(self, _event: simpy.Event) -> None:
+    def _slot_frees(self, _event: Wake) -> None:
         now = self.env.now
         if now >= self._wake_at:
             self._wake_at = float("inf")

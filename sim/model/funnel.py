@@ -10,10 +10,11 @@ trust, learning and the week's levels.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import simpy
@@ -26,8 +27,6 @@ from sim.model.attribution import credit
 from sim.model.codes import (
     ANONYMOUS,
     CREATION,
-    CREATION_DEMO,
-    DEMO,
     JUNK_REASON,
     LOSS,
     LOSS_REASONS,
@@ -46,6 +45,7 @@ from sim.model.review import PASS, STOP_JUNK, ReviewDesk
 from sim.model.sales import MqlVisit, SdrDesk
 from sim.model.transforms import normal
 from sim.model.trust import TeamTrust
+from sim.queueing import Wake, call_later
 from sim.scenario import Scenario
 
 IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
@@ -65,13 +65,13 @@ COUNTED = (
     "reviewed",
     "sal",
     "sal_acceptances",
-    "sql",
     "sql_cold",
     "opportunities",
     "won",
     "lost",
-    *(SOURCE_SERIES[base][src] for base in ("sql", "opportunities", "won") for src in SOURCE_NAMES),
+    *(SOURCE_SERIES[base][src] for base in ("opportunities", "won") for src in SOURCE_NAMES),
 )
+SQL_COUNTED = ("sql", *SOURCE_SERIES["sql"].values())  # counted in batches (_qualified)
 VALUED = (
     "mql_age_days",
     "review_wait_hours",
@@ -123,6 +123,8 @@ class FunnelModel:
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
         self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
+        self.touch_demo = bytearray()  # per touch: 1 if it is a demo request (read per MQL)
+        self.touch_rows = self.touches.rows  # full-capacity columns, for single-row reads
         self.cards: dict[int, Card] = {}
         self.deals: dict[int, Deal] = {}
         self.visits: list[int] = []  # per lead: MQL visits so far
@@ -175,6 +177,7 @@ class FunnelModel:
         rec = self.rec
         self._count = {name: rec.counter(name) for name in COUNTED}
         self._value = {name: rec.valued(name) for name in VALUED}
+        self._count_sqls = {name: rec.counter_batch(name) for name in SQL_COUNTED}
         self._record_spend()
         self.env.process(self._weekly())
 
@@ -243,6 +246,7 @@ class FunnelModel:
             time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross, score=table.score
         )
         self.touch_time += touches.time.tolist()
+        self.touch_demo += self.rule.is_demo(touches.kind).tobytes()
         offset = first_touch + touches.offset
         self.leads.append(
             key=new.key,
@@ -276,6 +280,11 @@ class FunnelModel:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
         s = self.s
         win, amount, cycle = deal_numbers(new.key[idx])
+        first = visit_base(0)  # the first MQL visit's words: decision, review, first attempt
+        decide, review, attempt = (
+            numbers.derive(new.key[idx], first + w)
+            for w in (Visit.DECIDE, Visit.REVIEW, Visit.ATTEMPT)
+        )
         need = decisions.has_need(s.buyers, new.fit[idx])
         columns = (
             new.key[idx].tolist(),
@@ -295,10 +304,18 @@ class FunnelModel:
             win,
             amount,
             cycle,
-            numbers.derive(new.key[idx], visit_base(0) + Visit.DECIDE).tolist(),
+            list(zip(*numbers.thirds(decide), strict=True)),
+            list(zip(*numbers.thirds(review), strict=True)),
+            list(zip(*numbers.halves(attempt), strict=True)),
         )
         leads = (base + idx).tolist()
-        self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
+        self.cards.update(zip(leads, self._cards(columns), strict=True))
+
+    @staticmethod
+    def _cards(columns: tuple[list[Any], ...]) -> Iterator[Card]:
+        """Cards from their columns (tuple.__new__ straight from C: Card._make is a Python call
+        per card, for thousands of cards a replication)."""
+        return map(tuple.__new__, itertools.repeat(Card), zip(*columns, strict=True))
 
     def _extend_state(self, n: int) -> None:
         self.visits += [0] * n
@@ -308,20 +325,19 @@ class FunnelModel:
         self.last_reason += [NO_VERDICT] * n
 
     def _schedule_due(self, week: int) -> None:
-        now, timeout, arrive = self.env.now, self.env.timeout, self._mql
+        env, now, arrive = self.env, self.env.now, self._mql
         for t, lead, score, touch in self._due[week]:
-            timeout(t - now, (lead, score, touch)).callbacks.append(arrive)
+            call_later(env, t - now, arrive, (lead, score, touch))
         self._due[week] = []
 
     def _schedule_mql(self, lead: int, t: float, score: float, touch: int) -> None:
         week = int(t // HOURS_PER_WEEK)
         if week <= self.week:
-            event = self.env.timeout(max(t - self.env.now, 0.0), (lead, score, touch))
-            event.callbacks.append(self._mql)
+            call_later(self.env, max(t - self.env.now, 0.0), self._mql, (lead, score, touch))
         elif week < self.weeks:
             self._due[week].append((t, lead, score, touch))
 
-    def _mql(self, event: simpy.Event) -> None:
+    def _mql(self, event: Wake) -> None:
         """The lead's score crossed the threshold (or it asked for a demo): it raised its hand."""
         lead, score, touch = event._value  # touch: the touch that made it an MQL
         now = self.env.now
@@ -333,8 +349,7 @@ class FunnelModel:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
             self._value["mql_age_days"](now, (now - card.created) / HOURS_PER_DAY)
-        demo = self.touches.rows["kind"][touch] in (DEMO, CREATION_DEMO)  # the demo-request SLA
-        mql = MqlVisit(lead, card, visit, now, demo)
+        mql = MqlVisit(lead, card, visit, now, self.touch_demo[touch] == 1)  # demo-request SLA
         if self.review is None:
             self._hand_off(mql, score)
         else:
@@ -353,15 +368,14 @@ class FunnelModel:
             self._value["review_wait_hours"](handoff, handoff - now)
             if cfg.attach_evidence:
                 visit.merit = 1.0 if card.valid else 0.0
-            event = self.env.timeout(handoff - now, (visit, score))
-            event.callbacks.append(self._reviewed)
+            call_later(self.env, handoff - now, self._reviewed, (visit, score))
             self.in_sales += 1
         elif done < self.horizon:  # a verdict after the end never happens: still in review
             self._count["review_stopped"](done)
             reason = REASON["review_junk"] if verdict == STOP_JUNK else REASON["review_poor_fit"]
             self._close_lead(visit.lead, done, reason)
 
-    def _reviewed(self, event: simpy.Event) -> None:
+    def _reviewed(self, event: Wake) -> None:
         visit, score = event._value
         self.in_sales -= 1
         self._hand_off(visit, score)
@@ -416,7 +430,7 @@ class FunnelModel:
         if verdict == decisions.SQL:
             self.sdr.credit_sql(visit)
             self.left_at[lead] = at
-            self._qualified(lead, at, in_market, missing)
+            self._qualified(range(lead, lead + 1), [at], [in_market], [missing])
         elif verdict in decisions.RECYCLE_REASONS:
             self._recycle(visit, at, verdict)
         else:
@@ -438,26 +452,33 @@ class FunnelModel:
         self.last_reason[lead] = reason
         j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
         if j < card.touch_end:
-            k = int(self.touches.rows["cross"][j])
+            k = int(self.touch_rows["cross"][j])
             if k >= 0 and self.touch_time[k] < self.horizon:
-                score = float(self.touches.rows["score"][j])
+                score = float(self.touch_rows["score"][j])
                 self._schedule_mql(lead, self.touch_time[k], score, k)
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
-    def _qualified(self, lead: int, at: float, in_market: bool, missing: int) -> None:
-        """The lead is an SQL at `at`: an AE takes it up then if one has room, else it joins
-        the line for an AE at that moment."""
-        self.reached[lead] = Stage.SQL
-        self.state[lead] = State.SQL_WAIT
-        self.deals[lead] = Deal(at, in_market, missing)
-        self._count["sql"](at)
-        self._count[SOURCE_SERIES["sql"][self.cards[lead].source]](at)
-        if not self.ae.open_at(lead, at):
-            event = self.env.timeout(at - self.env.now, lead)
-            event.callbacks.append(self._sql_waits)
+    def _qualified(
+        self, leads: range, at: list[float], in_market: list[bool], missing: list[int]
+    ) -> None:
+        """The leads (consecutive, of one source, in time order) are SQLs at `at`: AEs take up
+        the first ones then if they have room, the others join the line for an AE at their
+        moments. One call for a week's sales-sourced SQLs; one lead for an MQL that qualified."""
+        if not leads:
+            return
+        n = len(leads)
+        self.reached[leads.start : leads.stop] = [Stage.SQL] * n
+        self.state[leads.start : leads.stop] = [State.SQL_WAIT] * n
+        self.deals.update(zip(leads, map(Deal, at, in_market, missing), strict=True))
+        self._count_sqls["sql"](at)
+        self._count_sqls[SOURCE_SERIES["sql"][self.cards[leads.start].source]](at)
+        opened = self.ae.open_first(leads, at)
+        env, now, waits = self.env, self.env.now, self._sql_waits
+        for lead, t in zip(leads[opened:], at[opened:], strict=True):
+            call_later(env, t - now, waits, lead)
 
-    def _sql_waits(self, event: simpy.Event) -> None:
+    def _sql_waits(self, event: Wake) -> None:
         self.ae.submit(event._value)
 
     def _promise(self, lead: int) -> float:
@@ -537,6 +558,7 @@ class FunnelModel:
             cross=np.full(n, -1, np.int64),
         )
         self.touch_time += sourced.created.tolist()
+        self.touch_demo += bytes(n)  # created by a sales conversation, not a demo request
         week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
         touch = first_touch + np.arange(n)
         self.leads.append(
@@ -571,19 +593,19 @@ class FunnelModel:
             win,
             amount,
             cycle,
-            [0] * n,
+            [(0.0, 0.0, 0.0)] * n,  # never an MQL: no visit numbers
+            [(0.0, 0.0, 0.0)] * n,
+            [(0.0, 0.0)] * n,
         )
         leads = range(base, base + n)
-        self.cards.update(zip(leads, map(Card._make, zip(*columns, strict=True)), strict=True))
-        for lead, t, in_market, missing in zip(
-            leads,
-            created,
-            sourced.in_market.tolist(),
-            sourced.missing_bant.tolist(),
-            strict=True,
-        ):
-            if t < self.horizon:
-                self._qualified(lead, t, in_market, missing)
+        self.cards.update(zip(leads, self._cards(columns), strict=True))
+        due = bisect.bisect_left(created, self.horizon)  # in time order (outbound.py)
+        self._qualified(
+            leads[:due],
+            created[:due],
+            sourced.in_market[:due].tolist(),
+            sourced.missing_bant[:due].tolist(),
+        )
 
     # ---- weekly bookkeeping -------------------------------------------------------------------
 
@@ -865,7 +887,11 @@ class Card(NamedTuple):
     win_u: float
     amount_z: float
     cycle_z: float
-    decide: int  # the decision word of its first MQL visit (drawn in the batch)
+    # its first MQL visit's numbers, drawn in the batch (sales.MqlVisit): decision, review thirds
+    # and the first attempt's halves
+    decide: tuple[float, float, float]
+    review: tuple[float, float, float]
+    first_attempt: tuple[float, float]
 
 
 CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)

@@ -20,6 +20,7 @@ which a `SeedSequence` per lead (16-22 us each) could not.
 from __future__ import annotations
 
 import hashlib
+from typing import Any, overload
 
 import numpy as np
 
@@ -69,12 +70,6 @@ def uniform_pairs(key: np.ndarray, index: np.ndarray | int) -> tuple[np.ndarray,
 
 _MASK = (1 << 64) - 1
 _GAMMA_INT, _M1_INT, _M2_INT = int(GAMMA), int(_M1), int(_M2)
-
-
-def number(key: int, index: int) -> float:
-    """`uniforms(key, index)` for one plain key and index, in plain Python (bit-identical): a
-    single number on the per-event path costs less this way than a numpy call."""
-    return ((word(key, index) >> 11) + 0.5) * _TO_UNIT
 
 
 def name_key(text: str) -> int:
@@ -167,8 +162,13 @@ def word_halves(key: int, index: int) -> tuple[float, float]:
     return ((z >> 32) + 0.5) * _TO_UNIT_32, ((z & _BITS_32) + 0.5) * _TO_UNIT_32
 
 
-def thirds(w: int) -> tuple[float, float, float]:
-    """Three uniforms on (0, 1) from one word, 21 bits each (resolution 5e-7)."""
+@overload
+def thirds(w: int) -> tuple[float, float, float]: ...
+@overload
+def thirds(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def thirds(w: Any) -> Any:
+    """Three uniforms on (0, 1) from one word, 21 bits each (resolution 5e-7): of one word, or
+    of uint64 words in numpy (exact either way, so the two agree bit for bit)."""
     return (
         ((w >> 43) + 0.5) * _TO_UNIT_21,
         (((w >> 22) & _BITS_21) + 0.5) * _TO_UNIT_21,
@@ -176,8 +176,13 @@ def thirds(w: int) -> tuple[float, float, float]:
     )
 
 
-def halves(w: int) -> tuple[float, float]:
-    """Two uniforms on (0, 1) from one word, 32 bits each (as `uniform_pairs`)."""
+@overload
+def halves(w: int) -> tuple[float, float]: ...
+@overload
+def halves(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+def halves(w: Any) -> Any:
+    """Two uniforms on (0, 1) from one word, 32 bits each (as `uniform_pairs`): of one word, or
+    of uint64 words in numpy (exact either way)."""
     return ((w >> 32) + 0.5) * _TO_UNIT_32, ((w & _BITS_32) + 0.5) * _TO_UNIT_32
 
 

@@ -16,6 +16,7 @@ SDRs beyond what AEs can absorb adds idle time, not a queue that sours every wai
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Iterator
@@ -77,6 +78,18 @@ class Prospecting:
         self.rest = deque([0] * max(math.ceil(sales.account_rest_weeks), 0))
         self.conversion, self.sdr_weight, self.ae_weight = decisions.prospecting_weights(sales)
         self.worked = 0  # accounts reached fresh in the last week worked
+        # the definition's verdict on each of the 16 (need, budget, authority, in market) cases,
+        # by the case's bits: the missing BANT items of an SQL, -1 for a conversation that is not
+        self._missing_by_code = np.array(
+            [
+                m if v == decisions.SQL else -1
+                for v, m in (
+                    decisions.qualification(s.definitions, *flags)
+                    for flags in itertools.product((False, True), repeat=4)
+                )
+            ],
+            np.int8,
+        )
         self._drawn = self._candidates(
             np.repeat(np.arange(weeks), BLOCK), np.tile(np.arange(BLOCK), weeks)
         )
@@ -125,11 +138,6 @@ class Prospecting:
         budget = u[Lead.BUDGET] < sales.outbound_budget_share
         authority = u[Lead.AUTHORITY] < sales.outbound_authority_share
         in_market = u[Lead.IN_MARKET] < sales.outbound_in_market_share
-        verdicts = [
-            decisions.qualification(s.definitions, *flags)
-            for flags in zip(
-                need.tolist(), budget.tolist(), authority.tolist(), in_market.tolist(), strict=True
-            )
-        ]
-        missing = np.array([m if v == decisions.SQL else -1 for v, m in verdicts], np.int8)
+        code = 8 * need + 4 * budget + 2 * authority + in_market  # the case, as in __init__
+        missing = self._missing_by_code[code]
         return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing)

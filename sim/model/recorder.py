@@ -7,7 +7,7 @@ weekly series in bulk by `flush`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,6 +112,10 @@ class Recorder:
     def counter(self, name: str) -> Callable[[float], None]:
         """`count(t)`: one event of the named flow at hour t."""
         return self._counts[name].append
+
+    def counter_batch(self, name: str) -> Callable[[Iterable[float]], None]:
+        """`count_all(times)`: one event of the named flow at each of the hours."""
+        return self._counts[name].extend
 
     def valued(self, name: str) -> Callable[[float, float], None]:
         """`add(t, value)`: a value of the named flow at hour t."""

@@ -19,7 +19,7 @@ from sim.model import decisions
 from sim.model.numbers import Visit, thirds, visit_base, word, word_halves
 from sim.model.recorder import Recorder, speed_bin
 from sim.model.trust import MATCHER, TeamTrust
-from sim.queueing import RepPool
+from sim.queueing import RepPool, Wake, call_later
 from sim.scenario import Scenario
 
 NOT_PICKED = -1
@@ -29,13 +29,15 @@ class MqlVisit:
     """One hand-off of one lead to sales, and how far the reps have got with it.
 
     Its numbers are its own words (sim/model/numbers.py, Visit): the decision word on creation,
-    the others when a decision needs them."""
+    the others when a decision needs them; the first visit's come with its card, drawn in a batch
+    (bit for bit the same numbers)."""
 
     __slots__ = (
         "attempt",
         "base",
         "card",
         "demo",
+        "first",
         "first_wait",
         "follow_u",
         "junk",
@@ -56,10 +58,13 @@ class MqlVisit:
         self.card = card  # what the lead is (sim.model.funnel.Card)
         self.key = key = card.key
         self.base = visit_base(visit)
+        self.first = visit == 0
         self.t_mql = t_mql  # when the lead raised its hand: speed to lead counts from here
         self.junk = card.junk > 0
-        w = card.decide if visit == 0 else word(key, self.base + Visit.DECIDE)
-        self.follow_u, self.owner_u, self.round_u = thirds(w)
+        decide: tuple[float, float, float] = (
+            card.decide if self.first else thirds(word(key, self.base + Visit.DECIDE))
+        )
+        self.follow_u, self.owner_u, self.round_u = decide
         self.review_u: tuple[float, float, float] | None = None
         self.merit: float | None = None  # the evidence's verdict when the review attached it
         self.left = NOT_PICKED  # attempts left (NOT_PICKED: no rep has looked at it yet)
@@ -70,11 +75,16 @@ class MqlVisit:
     def review_numbers(self) -> tuple[float, float, float]:
         """(catch as junk, catch as poor fit, discovery call length) uniforms."""
         if self.review_u is None:
-            self.review_u = thirds(word(self.key, self.base + Visit.REVIEW))
+            self.review_u = (
+                self.card.review if self.first else thirds(word(self.key, self.base + Visit.REVIEW))
+            )
         return self.review_u
 
     def attempt_numbers(self, k: int) -> tuple[float, float]:
         """(connects, handling time) uniforms of attempt k."""
+        if k == 0 and self.first:
+            first: tuple[float, float] = self.card.first_attempt
+            return first
         return word_halves(self.key, self.base + Visit.ATTEMPT + k)
 
 
@@ -196,13 +206,12 @@ class SdrDesk:
         else:
             self._log(rep, now, hours, visit.junk)
             if visit.left > 0:
-                retry = self.env.timeout(hours + self.spacing, visit)
-                retry.callbacks.append(self._retry)
+                call_later(self.env, hours + self.spacing, self._retry, visit)
             else:
                 self.outcomes.unreached(visit, owner, now + hours)
         return hours
 
-    def _retry(self, event: simpy.Event) -> None:
+    def _retry(self, event: Wake) -> None:
         visit = event._value
         self.pool.submit(visit, visit.owner, priority=0.0)
 

@@ -25,6 +25,7 @@ from sim.model.transforms import normal
 from sim.scenario import Trust
 
 STYLE, LEVEL, DEFER = 0, 1, 1 << 20  # each rep's numbers: style, starting trust, defer slots
+DEFER_CHUNK = 512  # prospecting blocks whose defer numbers are drawn at once, for every rep
 
 
 class TeamTrust:
@@ -33,10 +34,9 @@ class TeamTrust:
     def __init__(self, cfg: Trust, n_reps: int, reps_key: int, block_hours: float) -> None:
         self.cfg = cfg
         self.keys = numbers.derive(reps_key, np.arange(n_reps))
-        self._key_ints = self.keys.tolist()
         self.block_hours = block_hours
-        self._slot = [-1] * n_reps
-        self._slot_u = [1.0] * n_reps
+        self._chunk = -1  # the run of DEFER_CHUNK blocks whose numbers are in _chunk_u
+        self._chunk_u: list[list[float]] = []  # per rep, per block of the run
         u = numbers.uniforms(self.keys[:, None], np.array([STYLE, LEVEL])[None, :])
         self.style = np.where(
             u[:, 0] < cfg.share_follow_all,
@@ -76,11 +76,12 @@ class TeamTrust:
         same moment decides alike in every scenario, and decides afresh in the next block."""
         if self.style[rep] != MATCHER:
             return False
-        slot = int(now / self.block_hours)
-        if slot != self._slot[rep]:
-            self._slot[rep] = slot
-            self._slot_u[rep] = numbers.number(self._key_ints[rep], DEFER + slot)
-        return self._slot_u[rep] < decisions.defer_probability(
+        chunk, block = divmod(int(now / self.block_hours), DEFER_CHUNK)
+        if chunk != self._chunk:  # the numbers of the next run of blocks, in one numpy batch
+            self._chunk = chunk
+            index = DEFER + chunk * DEFER_CHUNK + np.arange(DEFER_CHUNK)
+            self._chunk_u = numbers.uniforms(self.keys[:, None], index[None, :]).tolist()
+        return self._chunk_u[rep][block] < decisions.defer_probability(
             self.cfg.defer_weight, self.level[rep]
         )
 
