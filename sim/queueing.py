@@ -19,7 +19,7 @@ import heapq
 import itertools
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import simpy
 from simpy.events import NORMAL
@@ -34,7 +34,8 @@ Callback = Callable[[Any], None]
 
 
 class Wake:
-    """A triggered SimPy event with one callback: all `Environment.step` reads of an event.
+    """A triggered SimPy event with one callback: all `Environment.step` reads of an event
+    (SimPy 4; the dependency stays below 5 for this).
 
     `env.timeout(delay, value)` plus `callbacks.append(...)` costs about twice as much (the
     Timeout's checks and attributes); the model makes one or two per MQL visit."""
@@ -51,8 +52,7 @@ def call_later(env: simpy.Environment, delay: float, callback: Callback, value: 
     """`callback(event)` in `delay` hours, `event._value` being `value`: the same place in
     SimPy's queue as a Timeout made now (time, normal priority, the next event id), so the
     order of simultaneous events, and every result, is what `env.timeout` would give."""
-    queue: list[Any] = env._queue  # a Wake is an event to SimPy's loop, not to its annotations
-    heapq.heappush(queue, (env._now + delay, NORMAL, next(env._eid), Wake(callback, value)))
+    env.schedule(cast(simpy.Event, Wake(callback, value)), NORMAL, delay)
 
 
 class RepPool:
