@@ -13,12 +13,10 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sim.cli_options import add_run_options, add_settings, executor_for, load, progress_bar
 from sim.cli_run import check_writable
 from sim.errors import ScenarioError
 from sim.files import read_scenario
@@ -26,7 +24,6 @@ from sim.metrics import HEADLINE, METRICS
 from sim.overrides import apply_settings
 from sim.plan import (
     compare,
-    dask_executor,
     goal_seek,
     reverse_funnel,
     sensitivity,
@@ -37,8 +34,6 @@ from sim.plan.reverse import STAGES, parse_target
 from sim.plan.sweep import DEFAULT_KPIS
 from sim.plan.time_use import SDR_PARTS
 from sim.plan.words import amount, interval
-from sim.runner import InlineExecutor, shared_pool
-from sim.scenario import Scenario
 
 EXIT_UNREACHED = 1
 SHORT_PARTS = {
@@ -54,23 +49,9 @@ SHORT_PARTS = {
 
 
 def add_common(parser: argparse.ArgumentParser, png: bool = True) -> None:
-    parser.add_argument("--replications", "-n", type=int, help="replications per scenario/point")
-    parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="worker processes (0, the default: one per core; 1: in this process)",
-    )
+    add_run_options(parser, "replications per scenario/point")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
-    parser.add_argument(
-        "--set",
-        dest="settings",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="change a setting, e.g. --set 'channels[\"Paid social\"].weekly_budget=3000'",
-    )
+    add_settings(parser)
     add_dask(parser)
     if png:
         parser.add_argument("--png", type=Path, metavar="OUT", help="save the chart (.png/.svg)")
@@ -84,23 +65,8 @@ def add_dask(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@contextmanager
-def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
-    """The local pool, this process (`--workers 1`) or a Dask cluster (`--dask`)."""
-    if getattr(args, "dask", None):
-        with dask_executor(args.dask, args.workers or None) as executor:
-            yield executor
-    elif args.workers == 1:
-        yield InlineExecutor()
-    else:
-        yield shared_pool(args.workers or None)
-
-
 def check_args(args: argparse.Namespace) -> None:
-    if args.replications is not None and args.replications < 1:
-        raise ScenarioError("--replications must be at least 1")
-    if args.workers < 0:
-        raise ScenarioError("--workers must be 0 (one per core) or more")
+    """Refuse unwritable outputs before simulating (the shared options are checked by main)."""
     for out in (args.json, getattr(args, "png", None)):
         if out is not None:
             check_writable(out)
@@ -109,26 +75,8 @@ def check_args(args: argparse.Namespace) -> None:
         raise ScenarioError(f"--png {png}: a chart is saved as .png or .svg")
 
 
-def load(path: Path, settings: list[str]) -> Scenario:
-    return apply_settings(read_scenario(path).scenario, settings)
-
-
 def kpi_list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(k.strip() for k in text.split(",") if k.strip()) if text else default
-
-
-def progress_bar(what: str = "replications"):
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = round(width * done / total) if total else width
-        print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
 
 
 def write_outputs(args: argparse.Namespace, data: dict, chart: tuple | None = None) -> None:

@@ -9,29 +9,20 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
 from pathlib import Path
 
+from sim.cli_options import add_run_options, add_settings, executor_for, load, progress_bar
 from sim.errors import ScenarioError
-from sim.files import read_scenario
 from sim.metrics import METRICS, format_value
 from sim.results import RunResult, headline_rows
-from sim.runner import InlineExecutor, run, shared_pool
+from sim.runner import run
 from sim.uncertain import centralize, uncertain_inputs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="scenario file")
-    parser.add_argument("--replications", "-n", type=int, help="override the file's count")
-    parser.add_argument("--seed", type=int, help="override the file's seed")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="worker processes (0, the default: one per core; 1: in this process)",
-    )
+    add_run_options(parser, "override the file's count")
+    add_settings(parser)
     parser.add_argument(
         "--central", action="store_true", help="hold every range at its central value (median)"
     )
@@ -48,19 +39,16 @@ def handler(args: argparse.Namespace) -> int:
     for out in (args.json, args.csv):
         if out is not None:
             check_writable(out)
-    scenario = read_scenario(args.file).scenario
+    scenario = load(args.file, args.settings)
     if args.central:
         scenario = centralize(scenario)
-    if args.replications is not None and args.replications < 1:
-        print("error: --replications must be at least 1", file=sys.stderr)
-        return 2
-    with _executor(args) as executor:
+    with executor_for(args) as executor:
         result = run(
             scenario,
             replications=args.replications,
             seed=args.seed,
             executor=executor,
-            progress=_progress_bar,
+            progress=progress_bar(),
             central=args.central,
             split_uncertainty=bool(uncertain_inputs(scenario)),
         )
@@ -76,18 +64,6 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def _executor(args: argparse.Namespace) -> Iterator[Executor]:
-    """This process (`--workers 1`), the local pool, or a Dask cluster (`--dask`)."""
-    if getattr(args, "dask", None):
-        from sim.plan.cluster import dask_executor
-
-        with dask_executor(args.dask, args.workers or None) as executor:
-            yield executor
-    else:
-        yield InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
-
-
 def check_writable(path: Path) -> None:
     """Refuse an output path that cannot be written before spending minutes simulating."""
     if path.is_dir():
@@ -97,17 +73,6 @@ def check_writable(path: Path) -> None:
         raise ScenarioError(f"cannot write {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise ScenarioError(f"cannot write {path}: permission denied")
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = round(width * done / total)
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
 
 
 def format_summary(result: RunResult) -> str:
