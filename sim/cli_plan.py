@@ -93,6 +93,19 @@ def write_outputs(args: argparse.Namespace, data: dict, chart: tuple | None = No
         raise ScenarioError(f"could not write the results: {exc}") from None
 
 
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Table lines with each column as wide as its widest cell (the first left-aligned, the
+    rest right-aligned), so large numbers never run into their neighbours."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
 def fmt(value: float, kpi: str, currency: str, signed: bool = False) -> str:
     return amount(value, METRICS[kpi].unit, currency, signed)
 
@@ -454,22 +467,37 @@ def format_reverse(r: Any) -> str:
         f"marketing-sourced revenue needed {amount(r.needed['revenue_marketing'], 'currency', c)} "
         f"(today {amount(r.today['revenue_marketing'], 'currency', c)}: x{r.factor:.2f})",
         "",
-        f"{'stage':<30}{'today':>12}{'needed':>12}{'per week':>10}{'rate today':>12}",
     ]
+    rows = [["stage", "today", "needed", "per week", "rate today"]]
     for key, label, _ in STAGES:
         rate = r.rates.get(key)
+        rows.append(
+            [
+                label,
+                f"{r.today[key]:,.0f}",
+                f"{r.needed[key]:,.0f}",
+                f"{r.needed[key] / r.weeks:,.1f}",
+                "" if rate is None else share(rate),
+            ]
+        )
+    lines += aligned(rows)
+    organic = r.today["organic_inquiries"]
+    budget_today = amount(r.today["budget_per_week"], "currency", c)
+    lines.append("")
+    if r.needed["paid_inquiries"] > 0 or organic <= 0:
+        lines += [
+            f"paid inquiries {r.needed['paid_inquiries']:,.0f} (organic held at {organic:,.0f}) "
+            f"at today's {amount(r.today['cost_per_paid_lead'], 'currency', c)} per paid lead:",
+            f"  media budget {amount(r.needed['budget_per_week'], 'currency', c)} a week "
+            f"(today {budget_today})",
+        ]
+    else:
         lines.append(
-            f"{label:<30}{r.today[key]:>12,.0f}{r.needed[key]:>12,.0f}"
-            f"{r.needed[key] / r.weeks:>10,.1f}"
-            f"{'' if rate is None else share(rate):>12}"
+            f"organic inquiries alone ({organic:,.0f}) exceed the {r.needed['inquiries']:,.0f} "
+            f"the target needs: it is met without paid inquiries or media budget (today "
+            f"{budget_today} a week)"
         )
     lines += [
-        "",
-        f"paid inquiries {r.needed['paid_inquiries']:,.0f} (organic held at "
-        f"{r.today['organic_inquiries']:,.0f}) at today's "
-        f"{amount(r.today['cost_per_paid_lead'], 'currency', c)} per paid lead:",
-        f"  media budget {amount(r.needed['budget_per_week'], 'currency', c)} a week "
-        f"(today {amount(r.today['budget_per_week'], 'currency', c)})",
         f"capacity: SDR hours on MQLs {r.sdr_hours[0]:,.0f} of {r.sdr_hours[1]:,.0f} a week; "
         f"AE hours on opportunities {r.ae_hours[0]:,.0f} of {r.ae_hours[1]:,.0f} a week",
     ]
