@@ -17,6 +17,7 @@ from sim.metrics import METRICS, format_value
 from sim.results import RunResult, headline_rows
 from sim.runner import run
 from sim.uncertain import centralize, uncertain_inputs
+from sim.workshop.words import target_goal
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -104,11 +105,8 @@ def format_summary(result: RunResult) -> str:
     if result.targets:
         lines += ["", "targets (probability the plan meets each):"]
         for t in result.targets:
-            unit = METRICS[t.target.metric].unit
-            sign = ">=" if t.target.direction == "at_least" else "<="
-            value = format_value(t.target.value, unit, result.currency)
             lines.append(
-                f"  {t.target.owner:<10} {t.target.metric} {sign} {value} in {t.target.period}: "
+                f"  {t.target.owner:<10} {target_goal(t.target, result.currency)}: "
                 f"{100 * t.probability:.0f}% ({t.hits} of {t.replications} replications)"
             )
     if result.variance:
