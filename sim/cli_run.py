@@ -77,14 +77,13 @@ def check_writable(path: Path) -> None:
 
 
 def format_summary(result: RunResult) -> str:
-    window = result.week_starts[result.warmup_weeks]
     weeks = len(result.week_starts) - result.warmup_weeks
     rows = headline_rows(result)
     width = max(30, *(len(label) + 2 for label, _s, _u in rows))
     lines = [
         f"{result.scenario_name} — {result.replications} replications, seed {result.seed}"
         f"{' (ranges at their centres)' if result.central else ''}",
-        f"measurement window: {weeks} weeks from {window}; scenario sha256 "
+        f"measurement window: {weeks} weeks, {result.measured_text()}; scenario sha256 "
         f"{result.scenario_sha256[:12]}",
         "",
         f"{'metric':<{width}}{'mean':>18}   {'90% of outcomes (P5 - P95)':>38}",

@@ -120,7 +120,7 @@ def test_run_takes_set_and_names_targets_by_their_labels(capsys):
     file = str(ROOT / "scenarios/contribution-target.toml")
     assert main(["run", file, *SHORT, "--workers", "1"]) == 0
     out = capsys.readouterr().out
-    assert "76 weeks" in out  # the --set horizon, after its warm-up
+    assert "measurement window: 76 weeks, 2 Feb 2026 – 18 Jul 2027;" in out  # the --set horizon
     targets = out.split("targets (probability")[1]
     assert "Marketing-sourced revenue share at least 25%" in targets
     assert "MQL → SAL at least 30%" in targets
