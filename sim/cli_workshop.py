@@ -80,6 +80,7 @@ def report(args: argparse.Namespace) -> int:
             executor=executor,
             progress=progress_bar(),
             lever=None if args.no_goal_seek else args.lever,
+            announce=lambda text: print(f"\n{text}", file=sys.stderr),
         )
     print(file=sys.stderr)
     try:
