@@ -21,6 +21,7 @@ from pathlib import Path
 
 import sim
 from sim import cli_plan, cli_run, cli_workshop
+from sim.cli_options import check_run_options
 from sim.errors import ScenarioError
 from sim.files import read_scenario
 from sim.limits import check_runnable
@@ -167,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(argv)
         except SystemExit as exc:  # --help, --version, or a usage error (argparse says why)
             return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+        check_run_options(args)
         return int(args.handler(args) or EXIT_OK)
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)

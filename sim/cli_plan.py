@@ -13,12 +13,10 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sim.cli_options import add_run_options, add_settings, executor_for, load, progress_bar
 from sim.cli_run import check_writable
 from sim.errors import ScenarioError
 from sim.files import read_scenario
@@ -26,7 +24,6 @@ from sim.metrics import HEADLINE, METRICS
 from sim.overrides import apply_settings
 from sim.plan import (
     compare,
-    dask_executor,
     goal_seek,
     reverse_funnel,
     sensitivity,
@@ -37,8 +34,6 @@ from sim.plan.reverse import STAGES, parse_target
 from sim.plan.sweep import DEFAULT_KPIS
 from sim.plan.time_use import SDR_PARTS
 from sim.plan.words import amount, interval
-from sim.runner import InlineExecutor, shared_pool
-from sim.scenario import Scenario
 
 EXIT_UNREACHED = 1
 SHORT_PARTS = {
@@ -54,23 +49,9 @@ SHORT_PARTS = {
 
 
 def add_common(parser: argparse.ArgumentParser, png: bool = True) -> None:
-    parser.add_argument("--replications", "-n", type=int, help="replications per scenario/point")
-    parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="worker processes (0, the default: one per core; 1: in this process)",
-    )
+    add_run_options(parser, "replications per scenario/point")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
-    parser.add_argument(
-        "--set",
-        dest="settings",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="change a setting, e.g. --set 'channels[\"Paid social\"].weekly_budget=3000'",
-    )
+    add_settings(parser)
     add_dask(parser)
     if png:
         parser.add_argument("--png", type=Path, metavar="OUT", help="save the chart (.png/.svg)")
@@ -84,23 +65,8 @@ def add_dask(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@contextmanager
-def executor_for(args: argparse.Namespace) -> Iterator[Executor]:
-    """The local pool, this process (`--workers 1`) or a Dask cluster (`--dask`)."""
-    if getattr(args, "dask", None):
-        with dask_executor(args.dask, args.workers or None) as executor:
-            yield executor
-    elif args.workers == 1:
-        yield InlineExecutor()
-    else:
-        yield shared_pool(args.workers or None)
-
-
 def check_args(args: argparse.Namespace) -> None:
-    if args.replications is not None and args.replications < 1:
-        raise ScenarioError("--replications must be at least 1")
-    if args.workers < 0:
-        raise ScenarioError("--workers must be 0 (one per core) or more")
+    """Refuse unwritable outputs before simulating (the shared options are checked by main)."""
     for out in (args.json, getattr(args, "png", None)):
         if out is not None:
             check_writable(out)
@@ -109,26 +75,8 @@ def check_args(args: argparse.Namespace) -> None:
         raise ScenarioError(f"--png {png}: a chart is saved as .png or .svg")
 
 
-def load(path: Path, settings: list[str]) -> Scenario:
-    return apply_settings(read_scenario(path).scenario, settings)
-
-
 def kpi_list(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(k.strip() for k in text.split(",") if k.strip()) if text else default
-
-
-def progress_bar(what: str = "replications"):
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = round(width * done / total) if total else width
-        print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what}",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
 
 
 def write_outputs(args: argparse.Namespace, data: dict, chart: tuple | None = None) -> None:
@@ -143,6 +91,19 @@ def write_outputs(args: argparse.Namespace, data: dict, chart: tuple | None = No
                 print(f"chart: {path}", file=sys.stderr)
     except OSError as exc:
         raise ScenarioError(f"could not write the results: {exc}") from None
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Table lines with each column as wide as its widest cell (the first left-aligned, the
+    rest right-aligned), so large numbers never run into their neighbours."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def fmt(value: float, kpi: str, currency: str, signed: bool = False) -> str:
@@ -506,22 +467,37 @@ def format_reverse(r: Any) -> str:
         f"marketing-sourced revenue needed {amount(r.needed['revenue_marketing'], 'currency', c)} "
         f"(today {amount(r.today['revenue_marketing'], 'currency', c)}: x{r.factor:.2f})",
         "",
-        f"{'stage':<30}{'today':>12}{'needed':>12}{'per week':>10}{'rate today':>12}",
     ]
+    rows = [["stage", "today", "needed", "per week", "rate today"]]
     for key, label, _ in STAGES:
         rate = r.rates.get(key)
+        rows.append(
+            [
+                label,
+                f"{r.today[key]:,.0f}",
+                f"{r.needed[key]:,.0f}",
+                f"{r.needed[key] / r.weeks:,.1f}",
+                "" if rate is None else share(rate),
+            ]
+        )
+    lines += aligned(rows)
+    organic = r.today["organic_inquiries"]
+    budget_today = amount(r.today["budget_per_week"], "currency", c)
+    lines.append("")
+    if r.needed["paid_inquiries"] > 0 or organic <= 0:
+        lines += [
+            f"paid inquiries {r.needed['paid_inquiries']:,.0f} (organic held at {organic:,.0f}) "
+            f"at today's {amount(r.today['cost_per_paid_lead'], 'currency', c)} per paid lead:",
+            f"  media budget {amount(r.needed['budget_per_week'], 'currency', c)} a week "
+            f"(today {budget_today})",
+        ]
+    else:
         lines.append(
-            f"{label:<30}{r.today[key]:>12,.0f}{r.needed[key]:>12,.0f}"
-            f"{r.needed[key] / r.weeks:>10,.1f}"
-            f"{'' if rate is None else share(rate):>12}"
+            f"organic inquiries alone ({organic:,.0f}) exceed the {r.needed['inquiries']:,.0f} "
+            f"the target needs: it is met without paid inquiries or media budget (today "
+            f"{budget_today} a week)"
         )
     lines += [
-        "",
-        f"paid inquiries {r.needed['paid_inquiries']:,.0f} (organic held at "
-        f"{r.today['organic_inquiries']:,.0f}) at today's "
-        f"{amount(r.today['cost_per_paid_lead'], 'currency', c)} per paid lead:",
-        f"  media budget {amount(r.needed['budget_per_week'], 'currency', c)} a week "
-        f"(today {amount(r.today['budget_per_week'], 'currency', c)})",
         f"capacity: SDR hours on MQLs {r.sdr_hours[0]:,.0f} of {r.sdr_hours[1]:,.0f} a week; "
         f"AE hours on opportunities {r.ae_hours[0]:,.0f} of {r.ae_hours[1]:,.0f} a week",
     ]

@@ -9,29 +9,21 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import contextmanager
 from pathlib import Path
 
+from sim.cli_options import add_run_options, add_settings, executor_for, load, progress_bar
 from sim.errors import ScenarioError
-from sim.files import read_scenario
 from sim.metrics import METRICS, format_value
 from sim.results import RunResult, headline_rows
-from sim.runner import InlineExecutor, run, shared_pool
+from sim.runner import run
 from sim.uncertain import centralize, uncertain_inputs
+from sim.workshop.words import target_goal
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="scenario file")
-    parser.add_argument("--replications", "-n", type=int, help="override the file's count")
-    parser.add_argument("--seed", type=int, help="override the file's seed")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="worker processes (0, the default: one per core; 1: in this process)",
-    )
+    add_run_options(parser, "override the file's count")
+    add_settings(parser)
     parser.add_argument(
         "--central", action="store_true", help="hold every range at its central value (median)"
     )
@@ -48,19 +40,16 @@ def handler(args: argparse.Namespace) -> int:
     for out in (args.json, args.csv):
         if out is not None:
             check_writable(out)
-    scenario = read_scenario(args.file).scenario
+    scenario = load(args.file, args.settings)
     if args.central:
         scenario = centralize(scenario)
-    if args.replications is not None and args.replications < 1:
-        print("error: --replications must be at least 1", file=sys.stderr)
-        return 2
-    with _executor(args) as executor:
+    with executor_for(args) as executor:
         result = run(
             scenario,
             replications=args.replications,
             seed=args.seed,
             executor=executor,
-            progress=_progress_bar,
+            progress=progress_bar(),
             central=args.central,
             split_uncertainty=bool(uncertain_inputs(scenario)),
         )
@@ -76,18 +65,6 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def _executor(args: argparse.Namespace) -> Iterator[Executor]:
-    """This process (`--workers 1`), the local pool, or a Dask cluster (`--dask`)."""
-    if getattr(args, "dask", None):
-        from sim.plan.cluster import dask_executor
-
-        with dask_executor(args.dask, args.workers or None) as executor:
-            yield executor
-    else:
-        yield InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
-
-
 def check_writable(path: Path) -> None:
     """Refuse an output path that cannot be written before spending minutes simulating."""
     if path.is_dir():
@@ -99,26 +76,14 @@ def check_writable(path: Path) -> None:
         raise ScenarioError(f"cannot write {path}: permission denied")
 
 
-def _progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = round(width * done / total)
-    print(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
 def format_summary(result: RunResult) -> str:
-    window = result.week_starts[result.warmup_weeks]
     weeks = len(result.week_starts) - result.warmup_weeks
     rows = headline_rows(result)
     width = max(30, *(len(label) + 2 for label, _s, _u in rows))
     lines = [
         f"{result.scenario_name} — {result.replications} replications, seed {result.seed}"
         f"{' (ranges at their centres)' if result.central else ''}",
-        f"measurement window: {weeks} weeks from {window}; scenario sha256 "
+        f"measurement window: {weeks} weeks, {result.measured_text()}; scenario sha256 "
         f"{result.scenario_sha256[:12]}",
         "",
         f"{'metric':<{width}}{'mean':>18}   {'90% of outcomes (P5 - P95)':>38}",
@@ -139,11 +104,8 @@ def format_summary(result: RunResult) -> str:
     if result.targets:
         lines += ["", "targets (probability the plan meets each):"]
         for t in result.targets:
-            unit = METRICS[t.target.metric].unit
-            sign = ">=" if t.target.direction == "at_least" else "<="
-            value = format_value(t.target.value, unit, result.currency)
             lines.append(
-                f"  {t.target.owner:<10} {t.target.metric} {sign} {value} in {t.target.period}: "
+                f"  {t.target.owner:<10} {target_goal(t.target, result.currency)}: "
                 f"{100 * t.probability:.0f}% ({t.hits} of {t.replications} replications)"
             )
     if result.variance:

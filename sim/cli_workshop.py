@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli_options import add_run_options, executor_for, progress_bar
 from sim.errors import ScenarioError
 from sim.files import read_scenario
 from sim.workshop.diff import diff_scenarios, format_changes
@@ -49,14 +50,7 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
         help="alternatives to compare with the plan (paired: the same seeds)",
     )
     parser.add_argument("--pdf", type=Path, required=True, metavar="OUT.pdf", help="the report")
-    parser.add_argument("--replications", "-n", type=int, help="override the file's count")
-    parser.add_argument("--seed", type=int, help="override the file's seed")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="worker processes (0, the default: one per core; 1: in this process)",
-    )
+    add_run_options(parser, "override the file's count")
     parser.add_argument(
         "--lever",
         choices=LEVER_NAMES,
@@ -71,26 +65,23 @@ def configure_report(parser: argparse.ArgumentParser) -> None:
 
 
 def report(args: argparse.Namespace) -> int:
-    from sim.cli_run import _progress_bar, check_writable
+    from sim.cli_run import check_writable
     from sim.report import ReportInputs, build_report
-    from sim.runner import InlineExecutor, shared_pool
 
-    if args.replications is not None and args.replications < 1:
-        print("error: --replications must be at least 1", file=sys.stderr)
-        return EXIT_BAD_FILE
     check_writable(args.pdf)
     scenario = read_scenario(args.file).scenario
     alternatives = [read_scenario(path).scenario for path in args.compare]
-    executor = InlineExecutor() if args.workers == 1 else shared_pool(args.workers or None)
-    inputs = ReportInputs.simulate(
-        scenario,
-        alternatives,
-        replications=args.replications,
-        seed=args.seed,
-        executor=executor,
-        progress=_progress_bar,
-        lever=None if args.no_goal_seek else args.lever,
-    )
+    with executor_for(args) as executor:
+        inputs = ReportInputs.simulate(
+            scenario,
+            alternatives,
+            replications=args.replications,
+            seed=args.seed,
+            executor=executor,
+            progress=progress_bar(),
+            lever=None if args.no_goal_seek else args.lever,
+            announce=lambda text: print(f"\n{text}", file=sys.stderr),
+        )
     print(file=sys.stderr)
     try:
         build_report(inputs, args.pdf)

@@ -20,7 +20,7 @@ from sim.files.fields import ListOf, child_type
 from sim.files.items import value_item
 from sim.limits import MAX_LEADS_PER_REPLICATION
 from sim.ranges import range_of
-from sim.scenario import SCHEMA_VERSION, Scenario, Target
+from sim.scenario import CURRENCY, SCHEMA_VERSION, Scenario, Target
 
 # One example per distribution form, for a field whose unit it suits.
 DISTRIBUTION_EXAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -168,8 +168,8 @@ def _allowed(info: Any) -> str:
         return "a date, `YYYY-MM-DD`"
     lengths = {type(m).__name__: m for m in info.metadata}
     if annotation is str:
-        pattern = next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None)
-        if pattern == r"^[A-Z]{3}$":
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("pattern") == CURRENCY:
             return "three capital letters"
         low = getattr(lengths.get("MinLen"), "min_length", 0)
         high = getattr(lengths.get("MaxLen"), "max_length", None)

@@ -24,6 +24,15 @@ from sim.scenario import BRAND, Channel, Scenario
 MAX_LEADS_PER_REPLICATION = 2_000_000
 """About what one replication simulates in reasonable time and memory on a laptop."""
 
+MAX_WORKERS = 256
+"""Worker processes a command may start (`--workers`): more only exhausts the machine."""
+
+MAX_SWEEP_POINTS = 101
+"""Points a sweep may take (`--steps`): 0% to 100% in 1% steps; more is hours of waiting."""
+
+MAX_SENSITIVITY_INPUTS = 50
+"""Inputs a tornado may move (`--top`, `--inputs`): each costs five test points of runs."""
+
 
 def _high(value: Any) -> float:
     """A volume-like input at its 99th percentile (itself if it is a plain number)."""

@@ -24,9 +24,7 @@ from pydantic import (
 from sim.distributions import Choice, Distribution, is_distribution
 
 _DISTRIBUTION = TypeAdapter(Distribution)
-DIST_HINT = (
-    'a number, or a distribution like { dist = "triangular", low = 80, mode = 100, high = 120 }'
-)
+DIST_EXAMPLE = '{ dist = "triangular", low = 80, mode = 100, high = 120 }'
 
 
 @dataclass(frozen=True)
@@ -100,10 +98,11 @@ def parse_uncertain(value: Any, allowed: Range) -> Any:
     """A number or a distribution table, checked against the range, with one clear message."""
     if isinstance(value, dict) or is_distribution(value):
         return check_value(parse_distribution(value), allowed)
-    return check_value(parse_number(value, allowed), allowed)
+    hint = f"a number ({allowed}), or a distribution like {DIST_EXAMPLE}"
+    return check_value(parse_number(value, allowed, hint), allowed)
 
 
-def parse_number(value: Any, allowed: Range, hint: str = DIST_HINT) -> float | int:
+def parse_number(value: Any, allowed: Range, hint: str) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"must be {hint}")
     if allowed.integer:

@@ -194,6 +194,16 @@ class RunResult:
     handoff_rejections: dict[str, Summary] = field(default_factory=dict)
     closed_losses: dict[str, Summary] = field(default_factory=dict)
 
+    def measured_days(self) -> tuple[dt.date, dt.date]:
+        """The first and the last day the totals cover (after the warm-up). Every place that
+        shows the window's dates (CLI, report, charts) reads them here, so they agree."""
+        return self.week_starts[self.warmup_weeks], self.week_starts[-1] + dt.timedelta(days=6)
+
+    def measured_text(self) -> str:
+        """'6 Jul 2026 – 2 Jan 2028': the measured days, first to last."""
+        first, last = self.measured_days()
+        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+
     def to_json(self) -> dict[str, Any]:
         """The documented, stable JSON layout (README: "JSON output")."""
         return _clean(
@@ -207,7 +217,8 @@ class RunResult:
                 "currency": self.currency,
                 "measurement_window": {
                     "first_week": self.warmup_weeks,
-                    "start": self.week_starts[self.warmup_weeks].isoformat(),
+                    "start": self.measured_days()[0].isoformat(),
+                    "end": self.measured_days()[1].isoformat(),
                     "weeks": len(self.week_starts) - self.warmup_weeks,
                 },
                 "metrics": {

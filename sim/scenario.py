@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -18,9 +19,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.metrics import METRICS
 from sim.ranges import (
@@ -52,6 +55,8 @@ from sim.ranges import (
 )
 
 SCHEMA_VERSION = 2
+CURRENCY = r"^[A-Z]{3}$"
+"""An ISO 4217 currency code: three capital letters (USD, EUR)."""
 JUNK_TYPES = ("existing_customer", "outside_area", "product_not_offered", "student_competitor")
 
 
@@ -1062,7 +1067,9 @@ class Scenario(Section):
     start_date: dt.date = Field(
         dt.date(2026, 1, 5), description="First day simulated; results read in its quarters."
     )
-    currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
+    currency: str = Field(
+        "USD", description="ISO 4217 currency code.", json_schema_extra={"pattern": CURRENCY}
+    )
     simulation: Simulation = Field(default_factory=Simulation)
     channels: list[Channel] = Field(default_factory=_default_channels, min_length=1, max_length=40)
     targeting: Targeting = Field(default_factory=Targeting)
@@ -1081,6 +1088,13 @@ class Scenario(Section):
     agreement: Agreement = Field(default_factory=Agreement)
     budget_changes: list[BudgetChange] = Field(default_factory=list, max_length=500)
 
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if not re.fullmatch(CURRENCY, value):
+            raise ValueError("must be a three-letter ISO 4217 code such as USD or EUR")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         sales = self.sales
@@ -1094,10 +1108,7 @@ class Scenario(Section):
                 f"simulation.warmup_weeks ({self.simulation.warmup_weeks}) must be less than "
                 f"simulation.weeks ({self.simulation.weeks})"
             )
-        names = [c.name for c in self.channels]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"channel names must be unique; repeated: {', '.join(dupes)}")
+        _unique_channel_names(self.channels)
         budget_channels = {c.name for c in self.channels if c.volume == "budget"}
         for i, change in enumerate(self.budget_changes):
             if change.channel != BRAND and change.channel not in budget_channels:
@@ -1112,6 +1123,30 @@ class Scenario(Section):
         """A stable hash of the scenario's content: results carry it to say what they belong to."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _unique_channel_names(channels: list[Channel]) -> None:
+    """Refuse a repeated channel name at the row that repeats it (`channels[3].name`), naming
+    the row it repeats, so the file's reader finds both; a model-wide error would say only
+    "(file)"."""
+    first: dict[str, int] = {}
+    errors: list[InitErrorDetails] = []
+    for i, channel in enumerate(channels):
+        if channel.name in first:
+            errors.append(
+                {
+                    "type": PydanticCustomError(
+                        "channel_name_repeated",
+                        "channel names must be unique; channels[{row}] already has this name",
+                        {"row": first[channel.name]},
+                    ),
+                    "loc": ("channels", i, "name"),
+                    "input": channel.name,
+                }
+            )
+        first.setdefault(channel.name, i)
+    if errors:
+        raise ValidationError.from_exception_data("Scenario", errors)
 
 
 def _central(value: float | object) -> float:

@@ -28,11 +28,9 @@ def warmup_weeks(result: RunResult) -> int:
     return result.warmup_weeks
 
 
-def measured_period(result: RunResult) -> tuple[dt.date, dt.date]:
-    """First and last day of the weeks the totals cover (after the warm-up)."""
-    first = result.week_starts[result.warmup_weeks]
-    last = result.week_starts[-1] + dt.timedelta(days=6)
-    return first, last
+def measured_period(result: RunResult) -> str:
+    """'6 Jul 2026 – 2 Jan 2028': the days the totals cover (after the warm-up)."""
+    return result.measured_text()
 
 
 def replications(result: RunResult) -> int:

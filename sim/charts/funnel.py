@@ -60,12 +60,6 @@ RATE_GAP_PT = 10.0  # between the plot's right edge and the arrows
 FIXED_HEIGHT_PT = 110.0
 
 
-def measured_period(result: RunResult) -> str:
-    """'6 Jul 2026 – 3 Jan 2027': the weeks the totals cover (after the warm-up)."""
-    first, last = data.measured_period(result)
-    return f"{first:%-d %b %Y} – {last:%-d %b %Y}"
-
-
 def rate_text(result: RunResult, rate: str) -> str:
     """An arrow's label: the rate (the ratio of the two bars it joins) and its name."""
     return f"{percent(data.metric(result, rate).mean, 1)} {data.label(rate)}"
@@ -91,7 +85,7 @@ def draw_funnel(fig: Figure, result: RunResult) -> None:
     ax.set_yticks(np.arange(len(stages)), labels)
     ax.set_ylim(len(stages) - 0.5, -0.5)
     _count_axis(ax, bars, bars * plot_pt)
-    period = measured_period(result)
+    period = data.measured_period(result)
     n = data.replications(result)
     ax.set_xlabel(
         f"Leads created {period} (count, mean of {n} replications)", fontsize=LABEL_PT, loc="left"

@@ -73,9 +73,21 @@ MAX_TRIALS = 40
 BOUND_FACTOR = 10.0
 
 _SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "m": 1e6, "B": 1e9, "b": 1e9, "%": 0.01}
-_TARGET = re.compile(
-    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<)\s*([-+0-9.eE_,]+)\s*([kKmMbB%]?)\s*$"
-)
+_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|=>|=<)\s*(.+?)\s*$")
+_AMOUNT = re.compile(r"^\s*([-+0-9.eE_,]+)\s*([kKmMbB%]?)\s*$")
+
+
+def parse_amount(text: str) -> float | None:
+    """'60e6', '60M', '5k', '1,000' or '40%' as a number; None if it is not one (the targets of
+    goal seek and the reverse funnel read their values alike)."""
+    match = _AMOUNT.match(text)
+    if not match:
+        return None
+    number, suffix = match.groups()
+    try:
+        return float(number.replace("_", "").replace(",", "")) * _SCALE.get(suffix, 1.0)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -95,11 +107,10 @@ class TargetSpec:
             raise ScenarioError(
                 f"--target {text!r}: write KPI>=VALUE or KPI<=VALUE, e.g. revenue>=60e6"
             )
-        kpi, op, number, suffix = match.groups()
-        try:
-            value = float(number.replace("_", "").replace(",", "")) * _SCALE.get(suffix, 1.0)
-        except ValueError:
-            raise ScenarioError(f"--target {text!r}: {number!r} is not a number") from None
+        kpi, op, number = match.groups()
+        value = parse_amount(number)
+        if value is None:
+            raise ScenarioError(f"--target {text!r}: {number!r} is not a number")
         op = {"=>": ">=", "=<": "<="}.get(op, op)
         spec = cls(kpi, op, value, period)  # type: ignore[arg-type]
         spec.check()

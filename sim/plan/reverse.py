@@ -77,16 +77,17 @@ def _hours(pair: tuple[float, float]) -> dict[str, float]:
 
 
 def parse_target(text: str) -> tuple[str, float]:
-    """'revenue=60e6' (or 60M) -> ('revenue', 60e6)."""
-    from sim.plan.goal_seek import TargetSpec
+    """'revenue=60e6' (or 60M) -> ('revenue', 60e6); an error quotes what was typed."""
+    from sim.plan.goal_seek import parse_amount
 
     kpi, _, number = text.partition("=")
-    if not number or kpi.strip() not in TARGET_KPIS:
+    value = parse_amount(number)
+    if kpi.strip() not in TARGET_KPIS or value is None:
         raise ScenarioError(
-            f"--target {text!r}: write revenue=VALUE or revenue_marketing=VALUE, e.g. revenue=60e6"
+            f"--target {text!r}: write KPI=VALUE with KPI {' or '.join(TARGET_KPIS)}, e.g. "
+            "revenue=60e6 or revenue=60M"
         )
-    spec = TargetSpec.from_text(f"{kpi.strip()}>={number.strip()}")
-    return spec.kpi, spec.value
+    return kpi.strip(), value
 
 
 def reverse_funnel(
@@ -96,6 +97,10 @@ def reverse_funnel(
     in the period at today's rates and costs (flow-model estimates)."""
     if kpi not in TARGET_KPIS:
         raise ScenarioError(f"the reverse funnel takes a revenue target ({', '.join(TARGET_KPIS)})")
+    if not target > 0:  # also NaN
+        raise ScenarioError(
+            f"--target {kpi}: a revenue target must be more than 0 (found {target:g})"
+        )
     weeks = period_weeks(scenario, period)
     weekly = expected_weekly(scenario)
 

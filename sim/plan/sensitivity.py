@@ -32,6 +32,7 @@ import numpy as np
 from sim.errors import ScenarioError
 from sim.flow import ESTIMATED_METRICS, expected_metrics
 from sim.labels import input_label
+from sim.limits import MAX_SENSITIVITY_INPUTS
 from sim.metrics import METRICS
 from sim.plan.batch import Point, default_executor, run_points
 from sim.plan.compare import _check_kpis
@@ -303,6 +304,15 @@ def sensitivity(
     replications: per test point (default 10; the points share seeds, so swings are paired)."""
     _check_kpis([kpi])
     parse_swing(swing)
+    if not 1 <= top <= MAX_SENSITIVITY_INPUTS:
+        raise ScenarioError(
+            f"--top must be a whole number in [1, {MAX_SENSITIVITY_INPUTS}] (found {top})"
+        )
+    if not isinstance(inputs, str) and len(inputs) > MAX_SENSITIVITY_INPUTS:
+        raise ScenarioError(
+            f"--inputs names {len(inputs)} inputs; at most {MAX_SENSITIVITY_INPUTS} "
+            "(each costs five test points of runs)"
+        )
     screened = None
     if isinstance(inputs, str) and inputs == "auto":
         screened = screen(scenario, kpi, swing, executor=executor, cancel=cancel)

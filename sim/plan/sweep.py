@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
+from sim.limits import MAX_SWEEP_POINTS
 from sim.metrics import METRICS
 from sim.plan.batch import Point, run_points
 from sim.plan.compare import _check_kpis
@@ -117,8 +118,11 @@ def sweep_values(d: Dial, start: float, stop: float, steps: int) -> list[float]:
     are refused (a ScenarioError naming the field and the range)."""
     if d.kind == "boolean":
         return [0.0, 1.0]
-    if steps < 2 and start != stop:
-        raise ScenarioError(f"--steps must be at least 2 to include both ends (got {steps})")
+    if steps > MAX_SWEEP_POINTS or (steps < 2 and start != stop):
+        raise ScenarioError(
+            f"--steps must be a whole number in [2, {MAX_SWEEP_POINTS}] (found {steps}): "
+            "at least both ends, at most what finishes in reasonable time"
+        )
     for name, v in (("--from", start), ("--to", stop)):
         if not d.allowed.contains(v):
             raise ScenarioError(

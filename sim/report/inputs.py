@@ -18,8 +18,10 @@ from sim.uncertain import uncertain_inputs
 from sim.workshop.board import board_rows
 from sim.workshop.compare import Comparison, compare_results
 from sim.workshop.goal import Answer, what_would_have_to_change
+from sim.workshop.words import target_goal
 
 Progress = Callable[[int, int], None]
+Announce = Callable[[str], None]
 
 
 @dataclass
@@ -44,9 +46,11 @@ class ReportInputs:
         progress: Progress | None = None,
         cancel: Any = None,
         lever: str | None = None,
+        announce: Announce | None = None,
     ) -> ReportInputs:
         """Run the plan, each alternative on the same seeds, and goal seek for every amber or
-        red target on `lever` (None: no goal seek)."""
+        red target on `lever` (None: no goal seek). `announce` hears each goal seek start, so
+        a long report says what it is doing; `progress` then counts that search's runs."""
         n = replications or scenario.simulation.replications
         root = scenario.simulation.seed if seed is None else seed
         jobs = 1 + len(alternatives)
@@ -73,7 +77,7 @@ class ReportInputs:
             runs.append((alt, alt_result))
         inputs = cls.from_runs(scenario, result, runs)
         if lever is not None:
-            inputs.seek(lever, executor=executor, cancel=cancel)
+            inputs.seek(lever, executor, cancel, progress, announce)
         return inputs
 
     @classmethod
@@ -83,12 +87,22 @@ class ReportInputs:
         comparisons = [compare_results(result, r) for _s, r in alternatives]
         return cls(scenario, result, list(alternatives), comparisons)
 
-    def seek(self, lever: str, executor: Executor | None = None, cancel: Any = None) -> None:
+    def seek(
+        self,
+        lever: str,
+        executor: Executor | None = None,
+        cancel: Any = None,
+        progress: Progress | None = None,
+        announce: Announce | None = None,
+    ) -> None:
         """What would have to change, for the targets the board shows amber or red."""
         self.lever = lever
-        for i, row in enumerate(board_rows(self.result, self.scenario)):
-            if row.colour == "green":
-                continue
+        rows = enumerate(board_rows(self.result, self.scenario))
+        wanted = [(i, row) for i, row in rows if row.colour != "green"]
+        for k, (i, row) in enumerate(wanted, start=1):
+            if announce is not None:
+                goal = target_goal(row.target, self.scenario.currency)
+                announce(f"goal seek {k} of {len(wanted)} on {lever}: {goal}")
             self.answers[i] = what_would_have_to_change(
                 self.scenario,
                 row.target,
@@ -96,5 +110,6 @@ class ReportInputs:
                 replications=self.result.replications,
                 seed=self.result.seed,
                 executor=executor,
+                progress=progress,
                 cancel=cancel,
             )

@@ -237,10 +237,6 @@ def _cover(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flowable
     s, a = inputs.scenario, inputs.scenario.agreement
     status = "Agreed" if a.status == "agreed" else "Draft"
     colour = COLOURS["green"] if a.status == "agreed" else COLOURS["amber"]
-    first, last = (
-        inputs.result.week_starts[inputs.result.warmup_weeks],
-        inputs.result.week_starts[-1],
-    )
     out: list[Flowable] = [
         Spacer(1, 2.5 * cm),
         _p("Sales & marketing workshop report", st["subtitle"]),
@@ -277,8 +273,8 @@ def _cover(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flowable
         _p(signed, st["body"]),
         Spacer(1, 0.6 * cm),
         _p(
-            f"Simulated plan: {inputs.result.replications} replications, measured from "
-            f"{first:%-d %b %Y} to {last:%-d %b %Y} (after a {inputs.result.warmup_weeks}-week "
+            f"Simulated plan: {inputs.result.replications} replications, measured "
+            f"{inputs.result.measured_text()} (after a {inputs.result.warmup_weeks}-week "
             f"warm-up), currency {s.currency}.",
             st["body"],
         ),

@@ -109,3 +109,22 @@ def test_unwritable_output_is_refused_before_simulating(tmp_path):
     assert "replications" not in done.stderr  # refused before any replication ran
     done = cli("run", "scenarios/default.toml", "--csv", str(tmp_path))
     assert done.returncode == 2 and "is a folder" in done.stderr
+
+
+SHORT = ["--set", "simulation.weeks=80", "--set", "simulation.warmup_weeks=4", "-n", "2"]
+
+
+def test_run_takes_set_and_names_targets_by_their_labels(capsys):
+    from sim.cli import main
+
+    file = str(ROOT / "scenarios/contribution-target.toml")
+    assert main(["run", file, *SHORT, "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "measurement window: 76 weeks, 2 Feb 2026 – 18 Jul 2027;" in out  # the --set horizon
+    targets = out.split("targets (probability")[1]
+    assert "Marketing-sourced revenue share at least 25%" in targets
+    assert "MQL → SAL at least 30%" in targets
+    assert "rate_mql_to_sal" not in targets and "marketing_sourced_revenue_share" not in targets
+    assert main(["run", file, "--set", "deals.win_rate=2", "-n", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "deals.win_rate" in err and "Traceback" not in err

@@ -343,6 +343,31 @@ def test_every_bad_field_listed_with_path_value_and_range() -> None:
     assert "Value error" not in str(err)
 
 
+def test_currency_type_and_repeated_names_say_what_is_allowed_in_plain_words() -> None:
+    text = default_text(
+        (("currency",), "usd$"),
+        (("sales", "ae_count"), "ten"),
+        (("channels", 3, "name"), "Paid search"),
+    )
+    err = error_of(text)
+    messages = {str(p) for p in err.problems}
+    assert (
+        "currency: must be a three-letter ISO 4217 code such as USD or EUR (found 'usd$')"
+        in messages
+    )
+    ae = next(p for p in err.problems if p.path == "sales.ae_count")
+    assert "a whole number >= 1" in ae.message and ae.value == "ten"
+    assert "pattern" not in str(err) and "(file)" not in str(err)
+
+
+def test_a_repeated_channel_name_names_both_rows() -> None:
+    err = error_of(default_text((("channels", 3, "name"), "Paid search")))
+    assert [str(p) for p in err.problems] == [
+        "channels[3].name: channel names must be unique; channels[0] already has this name "
+        "(found 'Paid search')"
+    ]
+
+
 def test_rows_are_named_as_the_table_names_them_not_by_position() -> None:
     """`channels[1]` reads as row 2 to a planner; the channel's name cannot be misread."""
     err = error_of(default_text((("channels", 1, "base_cpl"), -5)))

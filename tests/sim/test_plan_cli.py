@@ -4,6 +4,7 @@ the JSON layouts, --set variants, --png charts, and `funnel-lab` routing them to
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,26 @@ def test_dask_without_dask_says_how_to_install_it(tmp_path, capsys, monkeypatch)
 @pytest.mark.parametrize("command", ["compare", "sweep", "sensitivity", "goal-seek", "reverse"])
 def test_funnel_lab_routes_the_planning_commands_to_the_cli(command):
     assert wants_cli([command, "x.toml"])
+
+
+def test_reverse_sizes_its_columns_and_refuses_bad_targets(tmp_path, capsys):
+    a = write(tmp_path, "a.toml")
+    assert main(["reverse", a, "--target", "revenue=1e12"]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("stage"))
+    row = next(line for line in out.splitlines() if line.startswith("Inquiries"))
+    assert len(re.split(r"\s{2,}", header)) == 5
+    assert len(re.split(r"\s{2,}", row)) == 4  # label, today, needed, per week: apart
+    assert main(["reverse", a, "--target", "revenue=-5"]) == 2
+    assert "must be more than 0 (found -5)" in capsys.readouterr().err
+    assert main(["reverse", a, "--target", "revenue=abc"]) == 2
+    err = capsys.readouterr().err
+    assert "--target 'revenue=abc'" in err and "KPI=VALUE" in err and ">=" not in err
+
+
+def test_reverse_says_when_organic_leads_alone_are_enough(capsys):
+    default = str(Path(__file__).parents[2] / "scenarios" / "default.toml")
+    assert main(["reverse", default, "--target", "revenue=50e6"]) == 0
+    out = capsys.readouterr().out
+    assert "organic inquiries alone" in out and "without paid inquiries" in out
+    assert "paid inquiries 0" not in out

@@ -106,6 +106,9 @@ def test_the_report_holds_the_definitions_every_target_and_the_hash(report):
         assert row.probability_text in text
     assert "0% (0 of 3 replications)" in text
     assert "Unrealistic target" in text  # a 50% marketing-sourced share
+    first, last = result.measured_days()
+    assert (last - first).days == 7 * 10 - 1 and last.weekday() == 6  # to the last Sunday
+    assert f"measured {result.measured_text()} (after a 2-week warm-up)" in text
     assert scenario.sha256() == result.scenario_sha256
 
 
@@ -140,3 +143,17 @@ def test_a_bad_output_folder_is_refused_before_simulating(tmp_path, capsys):
     status = cli.main(["report", str(plan), "--pdf", str(tmp_path / "nowhere" / "r.pdf")])
     assert status == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_report_says_on_stderr_which_goal_seek_it_is_running(monkeypatch, tmp_path, capsys):
+    from tests.sim.test_workshop import FakePlan
+
+    monkeypatch.setattr(goal, "_plan", lambda: FakePlan(reached=True))
+    plan = tmp_path / "plan.toml"
+    plan.write_text(render_scenario(Scenario.model_validate(PLAN)))
+    args = ["report", str(plan), "--pdf", str(tmp_path / "r.pdf"), "-n", "2", "--workers", "1"]
+    assert cli.main([*args, "--lever", "AEs"]) == 0
+    err = capsys.readouterr().err
+    assert "2/2 replications" in err
+    assert "goal seek 1 of 2 on AEs: Revenue at least" in err
+    assert "goal seek 2 of 2 on AEs: Marketing-sourced revenue share at least 50%" in err
