@@ -130,9 +130,11 @@ def test_compliance_rises_with_the_follow_up_sla_until_every_call_made_is_inside
                 "definitions": {"sla_hours": hours, "demo_request_sla_hours": hours},
             }
         )
-        return run(scenario, replications=2, seed=5, executor=InlineExecutor()).summary[
-            "sla_compliance"
-        ].mean
+        return (
+            run(scenario, replications=2, seed=5, executor=InlineExecutor())
+            .summary["sla_compliance"]
+            .mean
+        )
 
     values = [compliance(hours) for hours in (0.1, 1.0, 8.0, 200.0)]
     assert values == sorted(values) and values[0] < values[-1], values
