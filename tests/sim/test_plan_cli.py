@@ -10,6 +10,7 @@ import pytest
 
 from app.launch import wants_cli
 from sim.cli import main
+from sim.metrics import HEADLINE, METRICS
 
 SMALL = """schema_version = 1
 name = "{name}"
@@ -228,3 +229,13 @@ def test_dask_without_dask_says_how_to_install_it(tmp_path, capsys, monkeypatch)
 @pytest.mark.parametrize("command", ["compare", "sweep", "sensitivity", "goal-seek", "reverse"])
 def test_funnel_lab_routes_the_planning_commands_to_the_cli(command):
     assert wants_cli([command, "x.toml"])
+
+
+def test_compare_prints_every_kpi_label_whole(tmp_path, capsys):
+    a, b = write(tmp_path, "a.toml", "Base"), write(tmp_path, "b.toml", "Lean", sdrs=3)
+    assert main(["compare", a, b, "--workers", "1", "-n", "2"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert any("share" in METRICS[k].label for k in HEADLINE)  # the long labels are shown
+    for kpi in HEADLINE:
+        label = METRICS[kpi].label
+        assert any(row.startswith(f"  {label} ") for row in rows), label
