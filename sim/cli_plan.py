@@ -156,6 +156,8 @@ def handle_compare(args: argparse.Namespace) -> int:
 
 def format_compare(result: Any) -> str:
     c = result.currency
+    # The label column as wide as the longest KPI label: a label is never cut.
+    width = max(len("metric"), *(len(METRICS[k].label) for k in result.kpis)) + 1
     lines = [
         f"baseline: {result.baseline} — {result.replications} replications, seed "
         f"{result.seed}, the same seeds for every scenario (paired differences, 95% intervals)",
@@ -163,15 +165,15 @@ def format_compare(result: Any) -> str:
     for alt in result.alternatives:
         lines += ["", f"{alt.name} vs {result.baseline}:"]
         lines.append(
-            f"  {'metric':<30}{'baseline':>16}{'alternative':>16}   {'difference (95% CI)':<40}"
-            f"{'better':>7}{'ties':>6}"
+            f"  {'metric':<{width}}{'baseline':>16}{'alternative':>16}   "
+            f"{'difference (95% CI)':<40}{'better':>7}{'ties':>6}"
         )
         for kpi, m in alt.metrics.items():
             neutral = METRICS[kpi].direction == "neutral"
             diff = fmt(m.diff.mean, kpi, c, signed=True)
             span = interval(m.diff.ci_low, m.diff.ci_high, METRICS[kpi].unit, c)
             lines.append(
-                f"  {METRICS[kpi].label[:29]:<30}{fmt(m.baseline_mean, kpi, c):>16}"
+                f"  {METRICS[kpi].label:<{width}}{fmt(m.baseline_mean, kpi, c):>16}"
                 f"{fmt(m.mean, kpi, c):>16}   {f'{diff} ({span})':<40}"
                 f"{'–' if neutral else share(m.diff.p_better):>7}{share(m.diff.p_tie):>6}"
             )

@@ -12,6 +12,11 @@ each shares its random numbers with the baseline's (common random numbers), and 
 is the paired difference with its 95% interval from `sim.plan.compare.judge`, the command
 line's own verdict, over the replications both have so far: deltas stream as replications
 complete. The document (what the main editor edits) keeps its own seed, as its live run does.
+
+Side by side (the Compare & Plan page), every scenario is over the same replications 0..k-1,
+those the baseline and every member paired with it all have (`paired_count`), so a column's
+mean minus the baseline's is its difference; the baseline and the compared members run up to
+the longest run among them (a full run of the document), so that none is left out for long.
 """
 
 from __future__ import annotations
@@ -130,8 +135,9 @@ class Run:
         reps = self.replications[:n]
         return np.array([r.metrics["horizon"][kpi] for r in reps], dtype=float)
 
-    def mean(self, kpi: str) -> float:
-        x = self.values(kpi)
+    def mean(self, kpi: str, n: int | None = None) -> float:
+        """The KPI's mean over replications 0..n-1 where it is defined."""
+        x = self.values(kpi, n)
         x = x[np.isfinite(x)]
         return float(x.mean()) if len(x) else float("nan")
 
@@ -353,12 +359,19 @@ class Workspace:
         """Runs the baseline and the compared members still need: (key, scenario, the first
         replication missing). The document's runs are the window's live and full runs."""
         needed: dict[RunKey, tuple[RunKey, Scenario, int]] = {}
+        target = self.target()
         for member in self.members.values():
             key = self.key(member.id)
             run = self.runs.get(key)
-            if member.kind != "document" and (run is None or run.count < self.planned):
+            if member.kind != "document" and (run is None or run.count < target):
                 needed[key] = (key, member.scenario, run.count if run else 0)
         return list(needed.values())
+
+    def target(self) -> int:
+        """How many replications the baseline and the compared members run: the planned number,
+        or as many as the longest run side by side (a full run of the document), so that the
+        comparison is not held to the shortest run for good."""
+        return max([self.planned, *(run.count for _, run in self._side_by_side())])
 
     def _keys_in_use(self) -> set[RunKey]:
         return {self.key(member_id) for member_id in self.members}
@@ -370,22 +383,64 @@ class Workspace:
 
     # -- what the views show ------------------------------------------------------------------
 
-    def deltas(self, member_id: int, kpis: Sequence[str] = DELTA_KPIS) -> Deltas | None:
-        """The member's paired differences to the baseline so far; None without a baseline (or
-        for the baseline itself)."""
+    def unpaired_reason(self, member_id: int) -> str:
+        """Why the member's replications cannot be paired with the baseline's ('' when they can,
+        and for the baseline itself)."""
+        base = self.baseline
+        member = self.members[member_id]
+        if base is None:
+            return "no baseline pinned"
+        if self.key(member_id).seed != self.seed:
+            return "not paired: its seed differs from the baseline's"
+        try:
+            check_same_window([base.scenario, member.scenario], [base.name, member.name])
+        except ScenarioError:
+            return "not paired: it measures other weeks than the baseline"
+        return ""
+
+    def _side_by_side(self) -> list[tuple[Member, Run]]:
+        """The baseline and its run, then every member paired with it that has replications of
+        its current version, less one still the baseline's version (the same run twice)."""
+        base = self.baseline
+        base_run = None if base is None else self.run(base.id)
+        if base is None or base_run is None or base_run.count == 0:
+            return []
+        shown = [(base, base_run)]
+        for member in [self.document, *self.compared()]:
+            run = self.run(member.id)
+            if (
+                run
+                and run.count
+                and not self.unpaired_reason(member.id)
+                and not self.same_as_baseline(member.id)
+            ):
+                shown.append((member, run))
+        return shown
+
+    def paired_count(self) -> int:
+        """k: the page shows replications 0..k-1, those every scenario side by side has, so
+        each column's mean, its difference to the baseline and the charts agree (0 until the
+        baseline has replications)."""
+        return min((run.count for _, run in self._side_by_side()), default=0)
+
+    def deltas(
+        self, member_id: int, kpis: Sequence[str] = DELTA_KPIS, upto: int | None = None
+    ) -> Deltas | None:
+        """The member's paired differences to the baseline over the replications both have
+        (at most `upto`: the page passes its `paired_count`); None without a baseline (or for
+        the baseline itself)."""
         base = self.baseline
         if base is None or member_id == base.id:
             return None
         member = self.members[member_id]
         base_run, run = self.run(base.id), self.run(member_id)
         planned = run.planned if run is not None else self.planned
-        if self.key(member_id).seed != self.seed:
-            return Deltas(0, planned, {}, "not paired: its seed differs from the baseline's")
-        try:
-            check_same_window([base.scenario, member.scenario], [base.name, member.name])
-        except ScenarioError:
-            return Deltas(0, planned, {}, "not paired: it measures other weeks than the baseline")
+        reason = self.unpaired_reason(member_id)
+        if reason:
+            return Deltas(0, planned, {}, reason)
         paired = min(run.count if run else 0, base_run.count if base_run else 0)
+        if upto is not None:
+            paired = min(paired, upto)
         if paired < 2:
             return Deltas(paired, planned, {}, "waiting for the first two paired replications")
         assert base_run is not None and run is not None
@@ -408,19 +463,14 @@ class Workspace:
         )
 
     def snapshot(self) -> Snapshot | None:
-        """The baseline and every member paired with it that has replications of its current
-        version; a member still the baseline's version is left out (it would draw the same
-        lines twice). None until the baseline has replications."""
-        base = self.baseline
-        base_run = None if base is None else self.run(base.id)
-        if base is None or base_run is None or base_run.count == 0:
+        """What the charts draw: the scenarios side by side over the same replications 0..k-1
+        (`paired_count`), as the table shows them. None until the baseline has replications."""
+        side_by_side = self._side_by_side()
+        if not side_by_side:
             return None
-        shown = [Shown(base.name, base.scenario, tuple(base_run.replications), base.kind)]
-        for member in [self.document, *self.compared()]:
-            run = self.run(member.id)
-            paired = self.key(member.id).seed == self.seed
-            if run and run.count and paired and not self.same_as_baseline(member.id):
-                shown.append(
-                    Shown(member.name, member.scenario, tuple(run.replications), member.kind)
-                )
-        return Snapshot(tuple(shown), base.scenario.currency)
+        k = self.paired_count()
+        shown = tuple(
+            Shown(m.name, m.scenario, tuple(run.replications[:k]), m.kind)
+            for m, run in side_by_side
+        )
+        return Snapshot(shown, side_by_side[0][0].scenario.currency)

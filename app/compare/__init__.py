@@ -300,7 +300,7 @@ class ComparePlan(QObject):
         for key, scenario, first in self.workspace.incomplete():
             if key in self.jobs or key in self.failed or self._fed_by_document(key):
                 continue
-            run = self.workspace.start_run(key, self.workspace.planned)
+            run = self.workspace.start_run(key, self.workspace.target())
             if run is None:
                 continue
             job = MemberRunJob(

@@ -31,7 +31,8 @@ NO_BASELINE = (
 )
 READING = (
     "Each column: the scenario's mean, then its paired difference to the baseline and that "
-    "difference's 95% interval (replication i of every scenario runs on the same seed). Green: "
+    "difference's 95% interval (replication i of every scenario runs on the same seed), all over "
+    "the paired replications every scenario has, so the means differ by the difference. Green: "
     "better, red: worse (the interval excludes 0); no tint: no clear difference, or a KPI with "
     "no better way (MQLs). Right-click a column's header to edit, save or remove it."
 )
@@ -155,9 +156,12 @@ def baseline_text(workspace: Workspace) -> str:
     if base is None:
         return NO_BASELINE
     key = workspace.key(base.id)
-    run = workspace.run(base.id)
-    done = run.count if run else 0
     return (
-        f"Against <b>{base.name}</b> · version {key.version} · seed {key.seed} · {done} of "
-        f"{workspace.planned} replications · green better, red worse"
+        f"Against <b>{base.name}</b> · version {key.version} · seed {key.seed} · "
+        f"{paired_text(workspace.paired_count())} · green better, red worse"
     )
+
+
+def paired_text(count: int) -> str:
+    """'20 paired replications': every column and chart is over these same ones."""
+    return f"{count} paired replication{'' if count == 1 else 's'}"

@@ -1,8 +1,9 @@
 """The Compare & Plan table: a column per scenario (the baseline first), a row per KPI; each cell
 of a compared scenario holds its mean, its paired difference to the baseline and the difference's
-95% interval, tinted green when better and red when worse (the interval excludes 0). The header
-says how many replications each column has so far; its context menu edits, saves or removes a
-compared scenario."""
+95% interval, tinted green when better and red when worse (the interval excludes 0). Every
+paired column is over the same replications (`Workspace.paired_count`), so a column's mean minus
+the baseline's is its difference. The header says how many replications each column has so far
+(and how many of them it shows); its context menu edits, saves or removes a compared scenario."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QTableWidget, QTableWidgetItem
 from sim.metrics import METRICS
 from sim.plan.compare import KpiComparison
 from sim.plan.words import amount, interval
-from sim.workspace import Deltas, Member, Run, Workspace
+from sim.workspace import Deltas, Member, Workspace
 
 TABLE_KPIS = ("revenue", "won", "sql", "mql", "cac", "spend")  # the cards show the shares too
 TINTS = {"better": "#e6f4ea", "worse": "#fce8e6"}
@@ -24,8 +25,15 @@ ROW_LABEL_WIDTH = 18  # characters of a KPI's name on one line of its row header
 DASH = "—"
 
 
+def shown_count(workspace: Workspace, member: Member) -> int | None:
+    """How many replications the member's column is over: the page's paired count, or all it
+    has (None) when it cannot be paired with the baseline."""
+    return None if workspace.unpaired_reason(member.id) else workspace.paired_count()
+
+
 def column_status(workspace: Workspace, member: Member) -> str:
-    """'12 of 20 replications', 'same as the baseline', 'not run yet'."""
+    """'12 of 20 replications', '20 of its 40 replications' (the column shows the 20 every
+    scenario has), 'same as the baseline', 'not run yet'."""
     if member.kind == "document" and workspace.same_as_baseline(member.id):
         return "same as the baseline"
     run = workspace.run(member.id)
@@ -33,6 +41,9 @@ def column_status(workspace: Workspace, member: Member) -> str:
         if member.kind == "document":
             return "not run yet (Live or Run)"
         return "waiting to run"
+    shown = shown_count(workspace, member)
+    if shown is not None and shown < run.count:
+        return f"{shown} of its {run.count} replications"
     if run.count < run.planned:
         return f"{run.count} of {run.planned} replications"
     return f"{run.count} replications"
@@ -91,20 +102,23 @@ class DeltaTable(QTableWidget):
             header = QTableWidgetItem(header_text(member.name, column_status(workspace, member)))
             header.setToolTip(self._origin(member))
             self.setHorizontalHeaderItem(column, header)
-            deltas = workspace.deltas(member.id)
+            shown = shown_count(workspace, member)
+            deltas = workspace.deltas(member.id, upto=shown)
             run = workspace.run(member.id)
+            reps = len(run.replications[:shown]) if run else 0
             for row, kpi in enumerate(TABLE_KPIS):
-                self.setItem(row, column, self._cell(member, kpi, run, deltas, currency))
+                unit = METRICS[kpi].unit
+                mean = amount(run.mean(kpi, shown), unit, currency) if run and reps else DASH
+                self.setItem(row, column, self._cell(member, kpi, mean, deltas, currency))
         self.resizeRowsToContents()
 
     def _cell(
-        self, member: Member, kpi: str, run: Run | None, deltas: Deltas | None, currency: str
+        self, member: Member, kpi: str, mean: str, deltas: Deltas | None, currency: str
     ) -> QTableWidgetItem:
-        unit = METRICS[kpi].unit
+        """`mean` is the column's mean over the replications it shows (a dash: none yet)."""
         comparison = deltas.metrics.get(kpi) if deltas else None
         if member.kind == "baseline":
-            text = amount(run.mean(kpi), unit, currency) if run and run.count else DASH
-            item = QTableWidgetItem(text)
+            item = QTableWidgetItem(mean)
         elif comparison is not None:
             item = QTableWidgetItem(cell_text(comparison, currency))
             item.setToolTip(comparison.verdict)
@@ -112,7 +126,6 @@ class DeltaTable(QTableWidget):
             if tint:
                 item.setBackground(QBrush(QColor(tint)))
         else:
-            mean = amount(run.mean(kpi), unit, currency) if run and run.count else DASH
             item = QTableWidgetItem(
                 f"{mean}\n{deltas.reason}" if deltas and deltas.reason else mean
             )

@@ -299,13 +299,15 @@ def legend_above(
 
 def figure_key(fig: Figure, *handles: Artist) -> None:
     """Entries that explain every panel alike (the shading, the warm-up), once, in a row under
-    the panels."""
-    labels = [str(h.get_label()) for h in handles]
+    the panels, each wrapped to the figure's width (known before the layout, unlike an axes')."""
+    width = figure_width_pt(fig) - 20
+    room = width - (_HANDLE_LENGTH + _HANDLE_PAD) * LEGEND_PT
+    labels = [wrap(str(h.get_label()), room, LEGEND_PT) for h in handles]
     fig.legend(
         handles,
         labels,
         loc="outside lower center",
-        ncols=fitting_columns(labels, figure_width_pt(fig) - 20),
+        ncols=fitting_columns(labels, width),
         frameon=False,
         fontsize=LEGEND_PT,
         handlelength=_HANDLE_LENGTH,

@@ -27,7 +27,6 @@ from sim.charts.axes import (
     figure_key,
     footnote,
     hbars_with_whiskers,
-    legend_above,
     message,
     number_axis,
     panel_title,
@@ -95,8 +94,8 @@ def draw_funnel_by_scenario(fig: Figure, snapshot: Any) -> None:
 def draw_cumulative_revenue(fig: Figure, snapshot: Any) -> None:
     """Top: each scenario's revenue summed week by week through the measured weeks (its last
     point is the Revenue KPI). Bottom: each other scenario minus the baseline, cumulative revenue
-    net of marketing spend, with its paired 95% interval and the week it pays back. One legend
-    names the scenarios for both panels, with each one's revenue and payback."""
+    net of marketing spend, with its paired 95% interval and the week it pays back. One key under
+    the panels names the scenarios for both, with each one's revenue and, under it, its payback."""
     title(fig, "Cumulative revenue over time: when does a plan pay back?")
     top, bottom = fig.subplots(2, 1, sharex=True)
     dates = snapshot.measured_dates()
@@ -108,10 +107,13 @@ def draw_cumulative_revenue(fig: Figure, snapshot: Any) -> None:
         revenue = totals[member.name].revenue
         label = f"{member.name}: {amount(float(revenue[-1]), 'currency', currency)}"
         if member.name in differences:
-            label += f"; {differences[member.name].payback.text()}"
+            label += f"\n{differences[member.name].payback.text()}"
         week_line(top, dates, revenue, label, colour, lw=2.0)
     axis_labels(top, y=currency)
-    legend_above(top, header="Revenue since the first measured week (its total is the Revenue KPI)")
+    panel_title(top, "Revenue since the first measured week (its total is the Revenue KPI)")
+    # Under the panels, sized to the figure: a key above the plot is sized to a guess of the
+    # axes' width before the layout, and a long entry was cut off at the figure's edge.
+    figure_key(fig, *top.get_legend_handles_labels()[0])
     if not differences:
         message(bottom, "Compare with another scenario to see when it pays back.")
     for (name, diff), colour in zip(differences.items(), colours[1:], strict=True):

@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 
 import sim.runner as runner
 from app.compare.goal_dialog import GoalSeekDialog
+from app.compare.page import ComparePage
 from app.compare.sensitivity_dialog import SensitivityDialog
 from app.compare.sweep_dialog import SweepDialog
 from app.main_window import MainWindow
@@ -23,12 +24,14 @@ from app.results.cards import delta_text
 from app.run_controller import RunController
 from sim.charts import PLAN_OUTPUTS
 from sim.files import write_scenario
+from sim.metrics import METRICS
 from sim.plan import compare
 from sim.plan.brand_zero import BrandEffect
 from sim.plan.sweep import SweepResult
-from sim.runner import InlineExecutor
+from sim.plan.words import amount
+from sim.runner import InlineExecutor, replication_seed, summarize
 from sim.scenario import Scenario
-from sim.workspace import DELTA_KPIS
+from sim.workspace import DELTA_KPIS, WORKSPACE_SERIES, Workspace
 
 WAIT_MS = 90_000
 N = 4
@@ -259,3 +262,33 @@ def test_sensitivity_and_goal_seek_dialogs_draw_their_cli_charts(qtbot, window, 
     bad.value.setText("lots")
     bad.run_button.click()
     assert bad.job is None and "not a number" in bad.status.text()
+
+
+def test_the_page_shows_every_column_over_the_same_paired_replications(qtbot):
+    """A baseline with more replications (a full run) than a compared file: the header counts
+    the paired replications (never '4 of 2'), the baseline's column says it shows 2 of its 4,
+    and each mean minus the baseline's is the difference under it."""
+    workspace = Workspace(small(), planned=2)
+    base = workspace.pin_baseline()
+    alt = workspace.add(small(sales={"sdr_count": 12}), "file", "More SDRs")
+    for member_id, count in ((base.id, 4), (alt.id, 2)):
+        key, scenario = workspace.key(member_id), workspace.members[member_id].scenario
+        workspace.start_run(key, count)
+        for i in range(count):
+            seed = replication_seed(key.seed, i)
+            summary = summarize(scenario, seed, False, series=WORKSPACE_SERIES)
+            workspace.record(key, i, summary)
+    page = ComparePage()
+    qtbot.addWidget(page)
+    page.refresh(workspace)
+    assert "2 paired replications" in page.baseline_label.text()
+    assert " of " not in page.baseline_label.text().split("seed")[1]
+    table = page.table
+    headers = [table.horizontalHeaderItem(c).text().splitlines()[-1] for c in range(3)]
+    assert headers == ["2 of its 4 replications", "same as the baseline", "2 replications"]
+    base_run = workspace.run(base.id)
+    comparison = workspace.deltas(alt.id, upto=2).metrics["won"]
+    assert table.item(1, 0).text() == amount(base_run.mean("won", 2), METRICS["won"].unit, "USD")
+    mean = table.item(1, 2).text().splitlines()[0]
+    assert mean == amount(comparison.mean, METRICS["won"].unit, "USD")
+    assert comparison.mean - base_run.mean("won", 2) == pytest.approx(comparison.diff.mean)

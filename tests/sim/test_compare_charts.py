@@ -93,3 +93,31 @@ def test_the_cumulative_chart_says_the_tables_revenue(snapshot: Snapshot):
         revenue = [r.metrics["horizon"]["revenue"] for r in member.replications]
         mean = amount(sum(revenue) / len(revenue), "currency", snapshot.currency)
         assert any(t.startswith(f"{member.name}: {mean}") for t in texts), (member.name, mean)
+
+
+@pytest.mark.parametrize("width", [740, 900, 1120])
+def test_long_legend_entries_of_the_cumulative_chart_stay_inside_the_figure(width: int):
+    """Long names with their payback ('...: USD 81.86M; no payback within the measured weeks')
+    were cut off at the figure's right edge at the page's size at 1280x800."""
+    base = apply_settings(
+        Scenario(name="Default: today's problem"),
+        ["simulation.weeks=30", "simulation.warmup_weeks=4"],
+    )
+    workspace = Workspace(base, planned=2)
+    workspace.pin_baseline()
+    workspace.add(apply_settings(base, ["sales.sdr_count=6"]), "file", "Quality play")
+    workspace.add(without_brand(base), "brand_zero", "Default: today's problem, brand spend at 0")
+    for key, scenario, _first in workspace.incomplete():
+        workspace.start_run(key, 2)
+        for i in range(2):
+            seed = replication_seed(key.seed, i)
+            workspace.record(key, i, summarize(scenario, seed, False, series=WORKSPACE_SERIES))
+    snapshot = workspace.snapshot()
+    assert snapshot is not None
+    fig = drawn("cumulative_revenue", snapshot, (width, 360, 100))
+    entries = [t for legend in legends(fig) for t in legend.get_texts()]
+    assert any("no payback" in t.get_text() for t in entries)
+    frame = fig.bbox
+    for text in entries:
+        box = text.get_window_extent()
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, (width, text.get_text())

@@ -11,6 +11,7 @@ import pytest
 
 from app.launch import wants_cli
 from sim.cli import main
+from sim.metrics import HEADLINE, METRICS
 
 SMALL = """schema_version = 1
 name = "{name}"
@@ -252,3 +253,13 @@ def test_reverse_says_when_organic_leads_alone_are_enough(capsys):
     out = capsys.readouterr().out
     assert "organic inquiries alone" in out and "without paid inquiries" in out
     assert "paid inquiries 0" not in out
+
+
+def test_compare_prints_every_kpi_label_whole(tmp_path, capsys):
+    a, b = write(tmp_path, "a.toml", "Base"), write(tmp_path, "b.toml", "Lean", sdrs=3)
+    assert main(["compare", a, b, "--workers", "1", "-n", "2"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert any("share" in METRICS[k].label for k in HEADLINE)  # the long labels are shown
+    for kpi in HEADLINE:
+        label = METRICS[kpi].label
+        assert any(row.startswith(f"  {label} ") for row in rows), label

@@ -210,3 +210,25 @@ def test_brand_that_works_pays_back_and_brand_that_does_nothing_never_does():
     assert found["works"].awareness.without[-1] < found["works"].awareness.with_brand[-1]
     assert found["idle"].net.payback.state == "not within the window"
     assert found["idle"].net.mean[-1] < 0
+
+
+def test_side_by_side_every_column_is_over_the_replications_all_have():
+    """A baseline with more replications than an alternative (a full run pinned): the page's
+    means and differences are over the replications both have, so they agree; the charts too,
+    and the alternative is run on until it has the baseline's."""
+    workspace = Workspace(small(), planned=2)
+    base = workspace.pin_baseline()
+    alt = workspace.add(small(["sales.sdr_count=12"]), "file", "More SDRs")
+    fill(workspace, base.id, 3)  # the document's full run, shared with the baseline
+    fill(workspace, alt.id, 2)
+    assert workspace.paired_count() == 2
+    deltas = workspace.deltas(alt.id, upto=workspace.paired_count())
+    base_run, alt_run = workspace.run(base.id), workspace.run(alt.id)
+    for kpi, comparison in deltas.metrics.items():
+        base_mean, alt_mean = base_run.mean(kpi, 2), alt_run.mean(kpi, 2)
+        assert comparison.mean == pytest.approx(alt_mean, nan_ok=True), kpi
+        assert alt_mean - base_mean == pytest.approx(comparison.diff.mean, nan_ok=True), kpi
+    assert {len(m.replications) for m in workspace.snapshot().members} == {2}
+    assert workspace.incomplete() == [(workspace.key(alt.id), alt.scenario, 2)]  # run on to 3
+    fill(workspace, alt.id, workspace.target())
+    assert workspace.paired_count() == 3
