@@ -46,7 +46,7 @@ from sim.plan.time_use import TimeUse, time_use
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
 
-DELTA_KPIS = (  # the dashboard's cards
+DELTA_KPIS = (  # the dashboard's cards show these, each with its delta to the baseline
     "revenue",
     "won",
     "mql",

@@ -21,18 +21,9 @@ from sim.metrics import METRICS, format_value
 from sim.plan.compare import KpiComparison
 from sim.plan.words import amount, interval
 from sim.results import RunResult, Summary
-from sim.workspace import Deltas
+from sim.workspace import DELTA_KPIS, Deltas
 
-CARD_METRICS = (
-    "revenue",
-    "won",
-    "mql",
-    "sql",
-    "cpl",
-    "cac",
-    "marketing_sourced_revenue_share",
-    "marketing_sourced_pipeline_share",
-)
+CARD_METRICS = DELTA_KPIS  # a card for each KPI the pinned baseline gives a delta for
 MAX_COLUMNS = 4
 CARD_MIN_WIDTH = 155  # px: room for "USD 3,340 – 3,439/deal" without clipping
 DASH = "—"
