@@ -167,6 +167,10 @@ class MainWindow(QMainWindow):
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, short in ((undo, "Undo"), (redo, "Redo")):
+            # The toolbar button stays this short ("Undo Change Paid search weekly budget"
+            # pushed the toolbar right); the menu and the tooltip say what it undoes.
+            action.setIconText(short)
         self.actions_["undo"], self.actions_["redo"] = undo, redo
         self._action("run", "&Run", self.run_requested.emit, QKeySequence("Ctrl+R"))
         self.actions_["run"].setToolTip("Run the full simulation (Ctrl+R)")
