@@ -167,6 +167,10 @@ class MainWindow(QMainWindow):
         undo.setShortcuts([QKeySequence("Ctrl+Z")])
         redo = stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action, short in ((undo, "Undo"), (redo, "Redo")):
+            # The toolbar button stays this short ("Undo Change Paid search weekly budget"
+            # pushed the toolbar right); the menu and the tooltip say what it undoes.
+            action.setIconText(short)
         self.actions_["undo"], self.actions_["redo"] = undo, redo
         self._action("run", "&Run", self.run_requested.emit, QKeySequence("Ctrl+R"))
         self.actions_["run"].setToolTip("Run the full simulation (Ctrl+R)")
@@ -328,7 +332,9 @@ class MainWindow(QMainWindow):
         try:
             loaded = read_scenario(path)
         except (ScenarioError, OSError) as error:
-            dialogs.show_error(self, f"Could not open {path.name}", str(error))
+            note = f"{path.name} was not opened (the file is unchanged): {self._on_view()}."
+            dialogs.show_error(self, f"Could not open {path.name}", f"{error}\n\n{note}")
+            self.statusBar().showMessage(note)  # stays: behind the dialog the window looks fine
             return False
         self.document.load(loaded.scenario, loaded.path or path, loaded.document)
         self.recovery.clear()
@@ -419,6 +425,14 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "File not found", f"{path} no longer exists.")
             return
         self.open_file(path)
+
+    def _on_view(self) -> str:
+        """What the window shows after a file failed to open (at start: not that file)."""
+        if self.document.path is not None:
+            return f"the window still shows {self.document.path.name}, as it was"
+        if self.document.is_modified():
+            return "the window still shows your untitled scenario, as it was"
+        return "the window shows a new untitled scenario with default values instead"
 
     def _display_name(self) -> str:
         return self.document.path.name if self.document.path else "Untitled"

@@ -83,11 +83,15 @@ class KpiCard(QFrame):
         self.estimate.setStyleSheet("font-size: 10px; font-style: italic; color: palette(mid);")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
-        layout.setSpacing(1)
+        layout.setSpacing(2)
         labels = (self.title, self.value, self.range_caption, self.range, self.delta, self.estimate)
         for label in labels:
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(label)
+        # The row's spare height goes below the labels, each at its natural height: spread
+        # between them it set a one-line title's card apart from a two-line one's, whose
+        # caption sat squeezed on its range.
+        layout.addStretch(1)
         self.summary: Summary | None = None
         self.setToolTip(self.kpi.description)
 

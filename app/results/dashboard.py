@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 from app import dialogs
 from app.results.cards import KpiCards
 from app.results.charts import ChartWidget, make_charts
+from app.results.charts.base import NO_RUN
 from sim.results import RunResult
 from sim.scenario import Scenario
 from sim.workspace import Deltas
 
 NO_RESULT_TEXT = "No simulation yet: the cards show the instant estimate."
+LIVE_CHARTS_TEXT = "Run (Ctrl+R) to draw the charts: the cards show a live run of {} replications."
 STALE_TEXT = "These results are for an earlier version of the scenario. Run (Ctrl+R) to update."
 
 
@@ -224,6 +226,10 @@ class Dashboard(QWidget):
             parts.append(self.delta_note)
         if parts:
             self.source.setText("  ·  ".join(parts))
+        live = self.card_result is not None and self.card_result is not self.result
+        waiting = LIVE_CHARTS_TEXT.format(self.card_planned) if live else NO_RUN
+        for chart in self.charts:  # what an undrawn chart says
+            chart.placeholder.setText(waiting)
         for action in self.export_menu.actions():
             action.setEnabled(self.result is not None)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -31,8 +32,27 @@ from sim.scenario import Scenario
 from sim.workshop.board import COLOUR_WORDS, COLOURS, BoardRow, board_rows
 from sim.workshop.goal import DEFAULT_LEVER, LEVER_NAMES, Answer
 
-NORMAL = {"words": 14, "small": 13, "number": 26, "chart_dpi": 90, "chart_h": 170, "columns": 1}
-LARGE = {"words": 24, "small": 20, "number": 48, "chart_dpi": 200, "chart_h": 300, "columns": 2}
+# chart_h: the charts' height; on the large board (fill 1) their least height, the cards share
+# the page's height so that every target is in view without scrolling (nobody scrolls a room).
+NORMAL = {
+    "words": 14,
+    "small": 13,
+    "number": 26,
+    "chart_dpi": 90,
+    "chart_h": 170,
+    "columns": 1,
+    "fill": 0,
+}
+LARGE = {
+    "words": 24,
+    "small": 20,
+    "number": 48,
+    "chart_dpi": 170,
+    "chart_h": 150,
+    "columns": 2,
+    "fill": 1,
+}
+STRETCH_ROW = 100  # below the cards: takes the height they leave, unless they fill the page
 EMPTY = "Run the simulation (Ctrl+R) to see how likely each target is."
 NO_TARGETS = "No targets yet: add the targets both teams sign up to (Definitions & targets)."
 
@@ -70,7 +90,6 @@ class TargetCard(QFrame):
         self.count.setObjectName("targetCount")
         self.count.setFont(font(sizes["small"], bold=True))
         self.count.setStyleSheet("color: #111111; border: none;")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.gives = self._line(f"The plan gives {row.mean_text}.", sizes["small"], "targetGives")
         self.warning = self._line(
             f"⚠ Unrealistic target: {row.warning}" if row.warning else "",
@@ -83,18 +102,22 @@ class TargetCard(QFrame):
         self.change.hide()
         figure = Figure(dpi=sizes["chart_dpi"], layout="constrained")
         self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setFixedHeight(sizes["chart_h"])
+        if sizes["fill"]:  # its size hint (the figure's last size) would grow it at each draw
+            self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+            self.canvas.setMinimumHeight(sizes["chart_h"])
+        else:
+            self.canvas.setFixedHeight(sizes["chart_h"])
         draw_target(figure.add_subplot(), row, currency, heading=False)
         grid = QGridLayout(self)
         grid.setContentsMargins(14, 8, 10, 8)
+        # The count has a line of its own: beside the probability it took the sentence's width.
         grid.addWidget(self.sentence, 0, 0)
         grid.addWidget(self.probability, 0, 1)
-        grid.addWidget(self.gives, 1, 0)
-        grid.addWidget(self.count, 1, 1)
-        grid.addWidget(self.warning, 2, 0, 1, 2)
-        grid.addWidget(self.change, 3, 0, 1, 2)
-        grid.addWidget(self.canvas, 4, 0, 1, 2)
+        for row, label in enumerate((self.count, self.gives, self.warning, self.change), 1):
+            grid.addWidget(label, row, 0, 1, 2)
+        grid.addWidget(self.canvas, 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
+        grid.setRowStretch(5, 1)
 
     def _line(self, text: str, px: int, name: str, colour: str = "#263238") -> QLabel:
         label = QLabel(text)
@@ -153,7 +176,7 @@ class TargetBoard(QWidget):
         self.body = QWidget()
         self.cards_layout = QGridLayout(self.body)
         self.cards_layout.addWidget(self.placeholder, 0, 0, 1, self.sizes["columns"])
-        self.cards_layout.setRowStretch(100, 1)
+        self.cards_layout.setRowStretch(STRETCH_ROW, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -178,6 +201,10 @@ class TargetBoard(QWidget):
         columns = self.sizes["columns"]
         for i, card in enumerate(self.cards):
             self.cards_layout.addWidget(card, 1 + i // columns, i % columns)
+        used = -(-len(rows) // columns)  # rows of cards
+        for row in range(1, STRETCH_ROW):
+            self.cards_layout.setRowStretch(row, self.sizes["fill"] if row <= used else 0)
+        self.cards_layout.setRowStretch(STRETCH_ROW, 0 if used and self.sizes["fill"] else 1)
         self.placeholder.setText(NO_TARGETS)
         self.placeholder.setVisible(not rows)
         self.seek.setEnabled(any(r.colour != "green" for r in rows))

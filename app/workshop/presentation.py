@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +32,7 @@ from sim.workshop import words
 from sim.workshop.compare import Comparison
 
 CHART_DPI = 216  # 8 pt (the charts' smallest text) is 24 px
+FULL_PAGE_WIDTH = 1864  # px: a page at 1920x1080; a narrower one draws its charts smaller
 TITLE_PX, LABEL_PX, NUMBER_PX, HINT_PX = 34, 22, 26, 18
 NEXT_KEYS = ("PgDown", "Right", "Down", "Space")
 PREVIOUS_KEYS = ("PgUp", "Left", "Up", "Backspace")
@@ -43,7 +44,12 @@ NO_COMPARISON = (
 
 
 class BigChart(QWidget):
-    """A chart of sim/charts at the projector's text size."""
+    """A chart of sim/charts at the projector's text size.
+
+    A page of the presentation's stack is hidden until it is turned to, and a hidden page has no
+    size to draw at: the chart draws when it is shown and when its size changes, once the layout
+    has settled (a timer coalesces the events), and only if the run or the size is new.
+    """
 
     def __init__(self, name: str, title: str, **options: str) -> None:
         super().__init__()
@@ -61,22 +67,47 @@ class BigChart(QWidget):
         self.canvas.hide()
         self.result: RunResult | None = None
         self.scenario: Scenario | None = None
+        self.drawn: tuple[int, int] | None = None  # the canvas size last drawn at
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(0)
+        self.settle.timeout.connect(self.redraw)
 
     def show_result(self, result: RunResult, scenario: Scenario) -> None:
-        self.result, self.scenario = result, scenario
+        self.result, self.scenario, self.drawn = result, scenario, None
         self.note.hide()
         self.canvas.show()
         self.redraw()
 
     def redraw(self) -> None:
+        """Draw the run at the canvas's size, if shown at a size a projector page has."""
         if self.result is None or not self.isVisible() or self.canvas.height() < 200:
-            return  # drawn when shown at its full-screen size
+            return
+        drawn = (self.canvas.width(), self.canvas.height())
+        if drawn == self.drawn:
+            return
+        self._fit_dpi()
         draw_chart(self.name, self.figure, self.result, self.scenario, **self.options)
         self.canvas.draw_idle()
+        self.drawn = drawn
 
-    def resizeEvent(self, event) -> None:
+    def _fit_dpi(self) -> None:
+        """A page narrower than at 1920x1080 (a 1280x800 projector) fills the same wall, so its
+        text is as readable a few pixels smaller: the dpi follows the width, and the chart's
+        layout then fits its page as at 1920x1080 (at 216 dpi the axis labels were cut off)."""
+        ratio = self.canvas.device_pixel_ratio
+        dpi = CHART_DPI * min(1.0, self.width() / FULL_PAGE_WIDTH) * ratio
+        self.figure.set_dpi(dpi)
+        width, height = self.canvas.width() * ratio / dpi, self.canvas.height() * ratio / dpi
+        self.figure.set_size_inches(width, height, forward=False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.settle.start()  # the page was turned to
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.redraw()  # laid out again for the full-screen size
+        self.settle.start()  # laid out again for the full-screen size
 
 
 class ComparisonPage(QWidget):

@@ -96,8 +96,7 @@ def row(t: TargetResult, agreement: Agreement, currency: str) -> BoardRow:
     name, v = t.target.metric, t.value
     mean_text = (
         f"{words.metric_value(name, v.mean, currency)} on average "
-        f"(P5–P95 {words.metric_value(name, v.p5, currency)} to "
-        f"{words.metric_value(name, v.p95, currency)})"
+        f"(P5–P95 {words.metric_range(name, v.p5, v.p95, currency)})"
     )
     return BoardRow(
         target=t.target,

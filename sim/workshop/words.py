@@ -62,11 +62,12 @@ def number(value: Any, digits: int = 1) -> str:
     return f"about {text}" if hasattr(value, "median") else text
 
 
-def percent(share: float, digits: int = 1) -> str:
-    """0.25 -> '25%', 0.255 -> '25.5%', NaN -> 'n/a'."""
+def percent(share: float, digits: int = 1, trim: bool = True) -> str:
+    """0.25 -> '25%', 0.255 -> '25.5%' (untrimmed: '25.0%', '25.5%'), NaN -> 'n/a'."""
     if not math.isfinite(share):
         return "n/a"
-    return f"{_trim(f'{100 * share:.{digits}f}')}%"
+    text = f"{100 * share:.{digits}f}"
+    return f"{_trim(text) if trim else text}%"
 
 
 def _trim(text: str) -> str:
@@ -74,31 +75,46 @@ def _trim(text: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def money(value: float, currency: str) -> str:
-    """'USD 12M', 'USD 12.5M', 'USD 40,800'."""
+def money(value: float, currency: str, trim: bool = True) -> str:
+    """'USD 12M', 'USD 12.5M' (untrimmed: 'USD 12.00M', 'USD 12.50M'), 'USD 40,800'."""
     if not math.isfinite(value):
         return "n/a"
     if abs(value) >= 1e6:
-        return f"{currency} {_trim(f'{value / 1e6:,.2f}')}M"
+        text = f"{value / 1e6:,.2f}"
+        return f"{currency} {_trim(text) if trim else text}M"
     return f"{currency} {value:,.0f}"
 
 
-def metric_value(name: str, value: float, currency: str) -> str:
+def metric_value(name: str, value: float, currency: str, trim: bool = True) -> str:
     """A value of a registry metric as a planner writes it: shares in %, money with the
-    currency, counts with their unit ('300 SQLs')."""
+    currency, counts with their unit ('300 SQLs'); `trim` drops a round figure's zero decimals."""
     unit = METRICS[name].unit
     if not math.isfinite(value):
         return "n/a"
     if unit == "share":
-        return percent(value)
+        return percent(value, trim=trim)
     if unit.startswith("currency"):
         per = unit.removeprefix("currency")
-        return money(value, currency) + (per.replace("/", " per ") if per else "")
+        return money(value, currency, trim) + (per.replace("/", " per ") if per else "")
     if unit in ("0..1",):
         return f"{value:.2f}"
     if unit in ("hours", "days"):
         return f"{number(value)} {unit}"
     return f"{value:,.0f} {unit}"
+
+
+def metric_range(name: str, low: float, high: float, currency: str) -> str:
+    """'16.0% to 17.4%': both ends with the same decimals ('16% to 17.4%' reads as a typo)."""
+    ends = [metric_value(name, v, currency) for v in (low, high)]
+    if len({_decimals(end) for end in ends}) > 1:
+        ends = [metric_value(name, v, currency, trim=False) for v in (low, high)]
+    return " to ".join(ends)
+
+
+def _decimals(text: str) -> int:
+    """How many decimals the figure in 'USD 12.7M' or '17.4%' has."""
+    figure = "".join(c for c in text if c.isdigit() or c == ".").strip(".")
+    return len(figure.partition(".")[2])
 
 
 # -- definitions --------------------------------------------------------------------------------

@@ -52,3 +52,24 @@ def test_the_stage_cards_show_the_registry_s_counts(qtbot, result: RunResult):
     for name, value in shown.items():
         unit = METRICS[name].unit
         assert cards.cards[name].value.text() == format_value(value, unit, result.currency)
+
+
+def test_every_card_label_has_its_natural_height_and_the_same_gaps(qtbot, window, result):
+    """A two-line title's card had its "90% of outcomes" squeezed onto the range below it."""
+    from app.results.dashboard import Dashboard
+
+    window.resize(1280, 800)
+    dashboard = Dashboard()
+    window.set_results_widget(dashboard)
+    dashboard.show_result(result, window.scenario)
+    qtbot.wait(100)
+    cards = dashboard.cards.cards.values()
+    assert any(c.title.height() > 1.5 * c.title.fontMetrics().height() for c in cards)  # 2 lines
+    gaps = set()
+    for card in cards:
+        for label in (card.value, card.range_caption, card.range):
+            assert label.height() >= label.sizeHint().height()
+        width = card.title.width()
+        assert card.title.height() >= card.title.heightForWidth(width)
+        gaps.add(card.range.y() - card.range_caption.y())
+    assert len(gaps) == 1, gaps

@@ -170,3 +170,22 @@ def test_make_charts_builds_one_widget_per_registered_chart(qtbot: Any):
         qtbot.addWidget(widget)
     assert [w.chart for w in widgets] == list(CHARTS.values())
     assert [w.title for w in widgets] == [c.tab for c in CHARTS.values()]
+
+
+def test_an_undrawn_chart_says_what_draws_it_and_the_hint_goes_when_it_draws(qtbot, plain):
+    """After a live run the cards filled but every chart was a white panel with no hint."""
+    scenario, result = plain
+    dashboard = Dashboard()
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    chart = dashboard.tabs.currentWidget()
+    assert chart.placeholder.isVisible() and not chart.canvas.isVisible()
+    assert chart.placeholder.text() == "Run the simulation (Ctrl+R) to draw the charts."
+    dashboard.show_live(result, 20)
+    assert chart.placeholder.text() == (
+        "Run (Ctrl+R) to draw the charts: the cards show a live run of 20 replications."
+    )
+    dashboard.show_result(result, scenario)
+    assert not chart.placeholder.isVisible() and chart.canvas.isVisible()
+    dashboard.clear()  # another file: its charts are not drawn yet
+    assert chart.placeholder.isVisible() and not chart.canvas.isVisible()

@@ -4,6 +4,7 @@ combinations are explained next to the field and never reach the document."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar
 
 from app.main_window import MainWindow
 
@@ -42,6 +43,26 @@ def test_undo_and_redo_have_the_usual_shortcuts(window: MainWindow):
     assert window.actions_["undo"].shortcut().toString() == "Ctrl+Z"
     assert "Ctrl+Shift+Z" in [s.toString() for s in window.actions_["redo"].shortcuts()]
     assert window.actions_["run"].shortcut().toString() == "Ctrl+R"
+
+
+def test_the_undo_and_redo_buttons_stay_short_and_say_the_step_in_their_tooltip(
+    window: MainWindow,
+):
+    """'Undo Change MQL threshold' on the button pushed the rest of the toolbar right."""
+    toolbar = window.findChild(QToolBar, "runToolbar")
+    window.editor.field_editor(("definitions", "mql_threshold")).input.setValue(63)
+    window.editor.field_editor(("sales", "ae_count")).input.setValue(9)
+    window.actions_["undo"].trigger()  # a step to undo and one to redo
+    stack = window.document.undo_stack
+    assert stack.undoText() == "Change MQL threshold"
+    for key, short, step in (
+        ("undo", "Undo", stack.undoText()),
+        ("redo", "Redo", stack.redoText()),
+    ):
+        button = toolbar.widgetForAction(window.actions_[key])
+        assert button.text() == short
+        assert button.toolTip() == f"{short} {step}"
+        assert window.actions_[key].text() == f"&{short} {step}"  # the Edit menu says it all
 
 
 def test_an_impossible_combination_is_explained_and_not_applied(window: MainWindow):

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from app.main_window import MainWindow
-from sim.files import read_scenario
+from sim.files import read_scenario, render_scenario
 from sim.scenario import Scenario
 
 Button = QMessageBox.StandardButton
@@ -105,9 +105,32 @@ def test_a_bad_file_shows_the_loaders_message_and_leaves_the_work_intact(
     assert not window.open_file(bad)
 
     critical = boxes.of_kind("critical")
-    assert len(critical) == 1 and critical[0][2] == expected
+    assert len(critical) == 1 and critical[0][2].startswith(expected)
     assert "weeks" in expected
+    assert critical[0][2].endswith("the window still shows your untitled scenario, as it was.")
     assert window.scenario == work
+
+
+def test_a_bad_file_at_start_says_the_window_is_a_new_untitled_scenario(
+    window: MainWindow, boxes, tmp_path: Path
+):
+    """`funnel-lab bad.toml`: behind the error, an Untitled window with default values looked
+    as if the file had been opened; the dialog and the status bar say it was not."""
+    text = render_scenario(Scenario())
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("weekly_budget = ", "weekly_budget = -", 1), encoding="utf-8")
+    before = bad.read_bytes()
+
+    window.start(bad)
+
+    (critical,) = boxes.of_kind("critical")
+    assert "weekly_budget" in critical[2]
+    note = "bad.toml was not opened (the file is unchanged): the window shows a new untitled "
+    assert note in critical[2]
+    assert window.statusBar().currentMessage().startswith(note)
+    assert window.document.path is None and window.windowTitle().startswith("Untitled")
+    assert bad.read_bytes() == before
+    assert str(bad) not in window.settings.recent_files()
 
 
 def test_new_starts_from_the_default_scenario(commented_file, window: MainWindow, tmp_path: Path):

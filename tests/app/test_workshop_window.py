@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 import sim.runner as runner
 from app.run_controller import RunController
@@ -176,3 +176,35 @@ def test_the_report_needs_a_current_run(qtbot, window, controller, boxes):
     assert not controller.workshop.export_report(Path("never.pdf"))
     assert boxes.of_kind("critical")[0][1] == "No report yet"
     assert agreement.is_agreed(window.scenario)
+
+
+def test_every_presentation_page_draws_when_turned_to(qtbot, window, controller):
+    """A hidden page of the stack had no size to draw at: the chart pages stayed white."""
+    full_run(qtbot, controller)
+    window.actions_["presentation"].trigger()
+    shown = controller.workshop.presentation
+    for chart in (shown.funnel, shown.drivers):
+        assert not chart.figure.axes  # not drawn while hidden
+        shown.show_page(shown.pages.indexOf(chart))
+        qtbot.waitUntil(lambda c=chart: bool(c.figure.axes), timeout=WAIT_MS)
+        assert chart.figure.axes[0].get_title() or chart.figure.texts  # its heading is drawn
+        assert chart.canvas.isVisible()
+
+
+def test_the_presentation_board_shows_every_target_without_scrolling(qtbot, window, controller):
+    """At 1280x800 the board's lower targets were cut off: the cards share the page's height."""
+    from app.workshop.presentation import Presentation
+
+    four = tiny(targets=TARGETS * 2)
+    window.document.load(four, None, None)
+    full_run(qtbot, controller)
+    shown = Presentation()
+    qtbot.addWidget(shown)
+    shown.resize(1280, 800)
+    shown.show()
+    shown.show_result(controller.dashboard.result, four, [])
+    qtbot.waitUntil(lambda: len(shown.board.cards) == 4, timeout=WAIT_MS)
+    scroll = shown.board.findChild(QScrollArea)
+    qtbot.waitUntil(shown.board.cards[-1].isVisible, timeout=WAIT_MS)
+    qtbot.wait(100)  # laid out
+    assert scroll.verticalScrollBar().maximum() == 0, scroll.widget().height()

@@ -259,3 +259,12 @@ def test_the_planning_tools_goal_seek_answers_through_the_adapter():
     assert answer.available and answer.reached
     assert answer.value is not None and answer.value > answer.current  # more budget, more MQLs
     assert answer.text.startswith("Total marketing budget of USD ")
+
+
+def test_a_range_on_the_board_writes_both_ends_with_the_same_decimals():
+    assert words.metric_range("marketing_sourced_revenue_share", 0.25, 0.322, "USD") == (
+        "25.0% to 32.2%"
+    )
+    assert words.metric_range("revenue", 12.7e6, 15.09e6, "USD") == "USD 12.70M to USD 15.09M"
+    assert words.metric_range("revenue", 12e6, 15e6, "USD") == "USD 12M to USD 15M"
+    assert words.metric_range("sql", 300, 412, "USD") == "300 SQLs to 412 SQLs"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +29,7 @@ REDRAW_AFTER_RESIZE_MS = 200  # legends and notes wrap to the width: redraw once
 # Between a resize and that redraw, a chart laid out for a wider canvas may not fit the narrower
 # one for a moment; matplotlib says so each time. The redraw fixes it.
 warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+NO_RUN = "Run the simulation (Ctrl+R) to draw the charts."
 
 
 class ChartWidget(QWidget):
@@ -74,6 +75,14 @@ class ChartWidget(QWidget):
         layout.setSpacing(0)
         layout.addLayout(top)
         layout.addWidget(self.scroll_area, 1)
+        # Until a full run, a white canvas would look broken: say what draws it instead.
+        self.placeholder = QLabel(NO_RUN, self)
+        self.placeholder.setObjectName("chartPlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("color: palette(mid); font-size: 14px;")
+        layout.addWidget(self.placeholder, 1)
+        self.scroll_area.hide()
         self.result: RunResult | None = None
         self.scenario: Scenario | None = None
         self._drawn_width = 0.0
@@ -90,6 +99,8 @@ class ChartWidget(QWidget):
     def show_result(self, result: RunResult, scenario: Scenario) -> None:
         """Draw a run's results (called on the GUI thread, after the run finished)."""
         self.result, self.scenario = result, scenario
+        self.placeholder.hide()
+        self.scroll_area.show()
         self.redraw()
 
     def clear(self) -> None:
@@ -97,6 +108,8 @@ class ChartWidget(QWidget):
         self.result = self.scenario = None
         self.figure.clear()
         self.canvas.draw_idle()
+        self.scroll_area.hide()
+        self.placeholder.show()
 
     def redraw(self) -> None:
         """Draw the last result again (with the current choices, at the current size)."""
