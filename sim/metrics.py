@@ -669,6 +669,17 @@ _METRICS = [
 ]
 METRICS: dict[str, Metric] = {m.name: m for m in _METRICS}
 
+# The funnel's conversion rates and the marketing-sourced shares, as the headline and the
+# workshop report list them.
+HEADLINE_RATES = (
+    "rate_inquiry_to_mql",
+    "rate_mql_to_sal",
+    "rate_sal_to_sql",
+    "rate_sql_to_won",
+    "rate_mql_to_won",
+    "marketing_sourced_revenue_share",
+    "marketing_sourced_pipeline_share",
+)
 # The headline metrics: the CLI summary table and the app's KPI cards, in this order.
 HEADLINE = (
     "leads",
@@ -683,13 +694,7 @@ HEADLINE = (
     "spend",
     "cpl",
     "cac",
-    "rate_inquiry_to_mql",
-    "rate_mql_to_sal",
-    "rate_sal_to_sql",
-    "rate_sql_to_won",
-    "rate_mql_to_won",
-    "marketing_sourced_revenue_share",
-    "marketing_sourced_pipeline_share",
+    *HEADLINE_RATES,
     "speed_to_lead_hours",
     "sla_compliance",
     "trust",

@@ -42,7 +42,7 @@ from reportlab.platypus import (
 
 from sim.charts import draw_chart, new_figure
 from sim.charts.targets import draw_target_board
-from sim.metrics import METRICS
+from sim.metrics import HEADLINE_RATES, METRICS
 from sim.report.inputs import ReportInputs
 from sim.scenario import Scenario
 from sim.workshop import words
@@ -433,15 +433,6 @@ def _targets(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flowab
     return out
 
 
-FUNNEL_RATES = (
-    "rate_inquiry_to_mql",
-    "rate_mql_to_sal",
-    "rate_sal_to_sql",
-    "rate_sql_to_won",
-    "rate_mql_to_won",
-    "marketing_sourced_revenue_share",
-    "marketing_sourced_pipeline_share",
-)
 VOLUME_AND_VALUE = (
     "leads",
     "mql",
@@ -472,7 +463,7 @@ def _funnel(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flowabl
         KeepTogether([_chart(lambda fig: draw_chart("funnel", fig, r, inputs.scenario), 17.4, 8.6)])
     )
     rows = [["Measure", "Mean", "P5 – P95 of outcomes"]]
-    for name in (*FUNNEL_RATES, *VOLUME_AND_VALUE):
+    for name in (*HEADLINE_RATES, *VOLUME_AND_VALUE):
         summary = r.summary[name]
         rows.append(
             [
