@@ -352,6 +352,7 @@ class RunController(QObject):
         self.workshop.shutdown(wait_s)
         self.inbox.timer.stop()
         for job in self._jobs:
-            job.cancel()
+            if isinstance(job, RunJob | LiveJob):
+                job.cancel()
         for job in self._jobs:
             job.wait(wait_s)
