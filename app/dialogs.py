@@ -20,8 +20,9 @@ def unattended() -> bool:
 
 
 def ask_unsaved(parent: QWidget, name: str) -> Literal["save", "discard", "cancel"]:
-    if unattended():
-        return "cancel"
+    if unattended():  # "cancel" would keep the window open, and the run would never end
+        print(f"Unsaved changes to {name} discarded: an unattended run", file=sys.stderr)
+        return "discard"
     answer = QMessageBox.question(
         parent,
         "Unsaved changes",

@@ -75,13 +75,38 @@ def estimator() -> ProcessPoolExecutor:
     return _ESTIMATOR
 
 
-def shutdown_pools(executor: Executor) -> None:
-    """Stop the run pool and the estimator process now (at the window's close), waiting for them."""
+STOP_WAIT_S = 10.0  # at quit, how long a worker may take to finish the replication it is on
+
+
+def shutdown_pools(executor: Executor, wait_s: float = STOP_WAIT_S) -> None:
+    """Stop the run pool and the estimator process now (at the window's close)."""
     global _ESTIMATOR
     for pool in (executor, _ESTIMATOR):
-        if pool is not None:
+        if isinstance(pool, ProcessPoolExecutor):
+            stop_processes(pool, wait_s)
+        elif pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     _ESTIMATOR = None
+
+
+def stop_processes(pool: ProcessPoolExecutor, wait_s: float) -> None:
+    """Cancel what waits, give each worker `wait_s` to finish and exit, then end it.
+
+    `shutdown(wait=True)` alone can wait for ever: CPython 3.11's pool has shutdown races
+    (python/cpython#94440, #125451), and quitting must never hang on a worker. The workers are
+    the pool's own processes (`_processes`: the only handle the standard library gives)."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + wait_s
+    for worker in workers:
+        worker.join(max(deadline - time.monotonic(), 0.0))
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+            worker.join(2.0)
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
 
 
 def warm_up(executor: Executor, workers: int) -> None:

@@ -82,11 +82,13 @@ def test_funnel_lab_opens_runs_and_saves_a_screenshot_in_a_real_x_server(display
 
 
 def test_an_unattended_run_reports_errors_without_blocking(monkeypatch, capsys, qtbot):
-    """With FUNNEL_LAB_SMOKE set nobody can close a dialog: errors go to stderr instead."""
+    """With FUNNEL_LAB_SMOKE set nobody can close a dialog: errors go to stderr instead, and
+    unsaved changes at close are discarded with a note (cancelling would keep the window open)."""
     from app import dialogs
 
     monkeypatch.setenv(SMOKE_ENV, "out.png")
     dialogs.show_error(None, "Could not open", "bad.toml: not valid TOML")
     assert "bad.toml: not valid TOML" in capsys.readouterr().err
     assert dialogs.ask_restore(None, "x") is False
-    assert dialogs.ask_unsaved(None, "x") == "cancel"
+    assert dialogs.ask_unsaved(None, "x.toml") == "discard"  # closing: never a window left open
+    assert "Unsaved changes to x.toml discarded" in capsys.readouterr().err
