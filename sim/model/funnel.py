@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from array import array
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -122,7 +123,7 @@ class FunnelModel:
         )
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
-        self.touch_time: list[float] = []  # the same touch times, for bisect on the hot path
+        self.touch_time = array("d")  # the same touch times, for bisect on the hot path
         self.touch_demo = bytearray()  # per touch: 1 if it is a demo request (read per MQL)
         self.touch_rows = self.touches.rows  # full-capacity columns, for single-row reads
         self.cards: dict[int, Card] = {}
@@ -245,7 +246,7 @@ class FunnelModel:
         self.touches.append(
             time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross, score=table.score
         )
-        self.touch_time += touches.time.tolist()
+        self.touch_time.frombytes(touches.time.astype(np.float64).tobytes())
         self.touch_demo += self.rule.is_demo(touches.kind).tobytes()
         offset = first_touch + touches.offset
         self.leads.append(
@@ -348,7 +349,7 @@ class FunnelModel:
         if self.reached[lead] < Stage.MQL:
             self.reached[lead] = Stage.MQL
             self._count["mql"](now)
-            self._value["mql_age_days"](now, (now - card.created) / HOURS_PER_DAY)
+            self._value["mql_age_days"]((now, (now - card.created) / HOURS_PER_DAY))
         mql = MqlVisit(lead, card, visit, now, self.touch_demo[touch] == 1)  # demo-request SLA
         if self.review is None:
             self._hand_off(mql, score)
@@ -365,7 +366,7 @@ class FunnelModel:
         verdict = desk.verdict(visit, not card.need)
         if verdict == PASS:
             self._count["reviewed"](handoff)
-            self._value["review_wait_hours"](handoff, handoff - now)
+            self._value["review_wait_hours"]((handoff, handoff - now))
             if cfg.attach_evidence:
                 visit.merit = 1.0 if card.valid else 0.0
             call_later(self.env, handoff - now, self._reviewed, (visit, score))
@@ -452,10 +453,9 @@ class FunnelModel:
         self.last_reason[lead] = reason
         j = bisect.bisect_right(self.touch_time, at, card.touch_start, card.touch_end)
         if j < card.touch_end:
-            k = int(self.touch_rows["cross"][j])
+            k = self.touch_rows["cross"].item(j)  # item(): a Python number, without a numpy one
             if k >= 0 and self.touch_time[k] < self.horizon:
-                score = float(self.touch_rows["score"][j])
-                self._schedule_mql(lead, self.touch_time[k], score, k)
+                self._schedule_mql(lead, self.touch_time[k], self.touch_rows["score"].item(j), k)
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
@@ -515,9 +515,9 @@ class FunnelModel:
         source = card.source
         self._count["opportunities"](at)
         self._count[SOURCE_SERIES["opportunities"][source]](at)
-        self._value["sql_wait_days"](at, waited / HOURS_PER_DAY)
-        self._value["pipeline"](at, amount)
-        self._value[SOURCE_SERIES["pipeline"][source]](at, amount)
+        self._value["sql_wait_days"]((at, waited / HOURS_PER_DAY))
+        self._value["pipeline"]((at, amount))
+        self._value[SOURCE_SERIES["pipeline"][source]]((at, amount))
         if close < self.horizon:
             self._closes(lead, deal, close, source)
         return close
@@ -525,7 +525,7 @@ class FunnelModel:
     def _closes(self, lead: int, deal: Deal, close: float, source: int) -> None:
         """The deal is won or lost at `close`."""
         deal.close_time = close
-        self._value["cycle_days"](close, (close - deal.opp_time) / HOURS_PER_DAY)
+        self._value["cycle_days"]((close, (close - deal.opp_time) / HOURS_PER_DAY))
         if not deal.won:
             self.state[lead] = State.LOST
             self._count["lost"](close)
@@ -535,8 +535,8 @@ class FunnelModel:
         self.reached[lead] = Stage.WON
         self._count["won"](close)
         self._count[SOURCE_SERIES["won"][source]](close)
-        self._value["revenue"](close, deal.amount)
-        self._value[SOURCE_SERIES["revenue"][source]](close, deal.amount)
+        self._value["revenue"]((close, deal.amount))
+        self._value[SOURCE_SERIES["revenue"][source]]((close, deal.amount))
 
     def _went_cold(self, lead: int, at: float) -> None:
         self.state[lead] = State.COLD
@@ -557,7 +557,7 @@ class FunnelModel:
             draw=np.full(n, -1, np.int64),
             cross=np.full(n, -1, np.int64),
         )
-        self.touch_time += sourced.created.tolist()
+        self.touch_time.frombytes(sourced.created.astype(np.float64).tobytes())
         self.touch_demo += bytes(n)  # created by a sales conversation, not a demo request
         week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
         touch = first_touch + np.arange(n)

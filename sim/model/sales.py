@@ -181,7 +181,7 @@ class SdrDesk:
             effort = self.trust.effort(owner, visit.merit is not None)
             visit.left = decisions.attempts_allowed(self.max_attempts, effort, visit.round_u)
             visit.first_wait = now - visit.t_mql
-            self._first_log(now, visit.first_wait)
+            self._first_log((now, visit.first_wait))
             self._first_demo(visit.demo)
         k = visit.attempt
         visit.attempt = k + 1
@@ -200,7 +200,7 @@ class SdrDesk:
             )
             hours += meeting
             if not visit.junk:
-                self._meeting(now, meeting)
+                self._meeting((now, meeting))
             self._log(rep, now, hours, visit.junk)
             self.outcomes.contacted(visit, owner, now + hours)
         else:
@@ -218,9 +218,9 @@ class SdrDesk:
     def _log(self, rep: int, now: float, hours: float, junk: bool) -> None:
         self.busy_hours[rep] += hours
         self.mql_hours += hours
-        self._work_log(now, hours)
+        self._work_log((now, hours))
         if junk:
-            self._junk_log(now, hours)
+            self._junk_log((now, hours))
 
     def let_go(self) -> None:
         """The run is over: forget the callbacks that point back at the model."""

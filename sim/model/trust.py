@@ -47,6 +47,7 @@ class TeamTrust:
         self.level: list[float] = start.tolist()
         self.slack: list[float] = [1.0] * n_reps  # share of last week's duty hours left over
         self.base_follow = [0.0] * n_reps  # each rep's follow-up chance now, without evidence
+        self.defer_chance = [0.0] * n_reps  # ... and chance to prospect first (matchers only)
         self._update_follow()
         self._good = 0
         self._verdicts = 0
@@ -58,13 +59,14 @@ class TeamTrust:
         return decisions.with_evidence(self.base_follow[rep], merit, self.cfg.evidence_weight)
 
     def _update_follow(self, rep: int | None = None) -> None:
-        """Keep each rep's follow-up chance current as trust and slack move (it is read for every
-        MQL, and changes only when they do)."""
+        """Keep each rep's follow-up and defer chances current as trust and slack move (they are
+        read for every MQL, and change only when those do)."""
         reps = range(len(self.level)) if rep is None else (rep,)
         for r in reps:
             self.base_follow[r] = decisions.style_follow_up(
                 self.style[r], self.level[r], self.slack[r], self.cfg.slack_weight
             )
+            self.defer_chance[r] = decisions.defer_probability(self.cfg.defer_weight, self.level[r])
 
     def effort(self, rep: int, evidence: bool) -> float:
         """How hard the rep works a followed-up MQL, in [0, 1] (scales the attempts made)."""
@@ -81,9 +83,7 @@ class TeamTrust:
             self._chunk = chunk
             index = DEFER + chunk * DEFER_CHUNK + np.arange(DEFER_CHUNK)
             self._chunk_u = numbers.uniforms(self.keys[:, None], index[None, :]).tolist()
-        return self._chunk_u[rep][block] < decisions.defer_probability(
-            self.cfg.defer_weight, self.level[rep]
-        )
+        return self._chunk_u[rep][block] < self.defer_chance[rep]
 
     def experience(self, rep: int, good: bool) -> None:
         """A worked MQL proved good or not: the rep's trust moves toward it."""
@@ -96,6 +96,7 @@ class TeamTrust:
             self.base_follow[rep] = decisions.matched_follow_up(
                 level, self.slack[rep], self.cfg.slack_weight
             )
+            self.defer_chance[rep] = decisions.defer_probability(self.cfg.defer_weight, level)
 
     def weekly_exchange(self, busy_hours: list[float], duty_hours: float) -> None:
         """Reps talk: each moves toward the share of MQLs the whole team found good this week;

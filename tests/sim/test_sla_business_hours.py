@@ -68,13 +68,13 @@ def test_sla_compliance_counts_business_hours_and_the_demo_request_sla():
     rec = Recorder(weeks=2, sla_hours=4.0, demo_sla_hours=1.0, schedule=NINE_TO_FIVE)
     # MQL Friday 20:00, called Monday 11:00: 63 wall-clock hours, 2 business hours.
     friday = at(FRI, 20.0)
-    rec.first_attempts.add(at(7, 11.0), at(7, 11.0) - friday)
+    rec.first_attempts.add((at(7, 11.0), at(7, 11.0) - friday))
     rec.first_demo.append(False)
     # The same wait for a demo request breaches its 1-hour SLA.
-    rec.first_attempts.add(at(7, 11.0), at(7, 11.0) - friday)
+    rec.first_attempts.add((at(7, 11.0), at(7, 11.0) - friday))
     rec.first_demo.append(True)
     # Monday 9:00 to 15:00: 6 business hours, over the 4-hour SLA.
-    rec.first_attempts.add(at(MON, 15.0), 6.0)
+    rec.first_attempts.add((at(MON, 15.0), 6.0))
     rec.first_demo.append(False)
     rec.flush()
     assert rec.series["first_attempts"].sum() == 3
