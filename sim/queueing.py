@@ -99,7 +99,8 @@ class RepPool:
         without the queue: what `_dispatch` would do, step for step."""
         now = self.env.now
         rep = owner % self.n
-        if self.free_at[rep] <= now < self._shift_end and not len(self):
+        waiting = self._heap if self._by_priority else self._fifo
+        if self.free_at[rep] <= now < self._shift_end and not waiting:
             hours = self._detour(rep, job, now) if self._detour is not None else None
             if hours is None:
                 self.free_at[rep] = now + self._work(rep, job, now)

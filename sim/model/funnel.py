@@ -442,12 +442,12 @@ class FunnelModel:
         self.state[lead] = State.DISQUALIFIED
         self.left_at[lead] = at
         self.last_reason[lead] = reason
-        self.rec.reason(reason, at)
+        self.rec.reason((at, reason))
 
     def _recycle(self, visit: MqlVisit, at: float, reason: int) -> None:
         """Not now: back to nurture, to become an MQL again when its score earns it (the score
         is reset, so the next MQL moment is the MQL table's entry of the next touch)."""
-        self.rec.reason(reason, at)
+        self.rec.reason((at, reason))
         lead, card = visit.lead, visit.card
         self.state[lead] = State.NURTURE
         self.last_reason[lead] = reason
@@ -529,7 +529,7 @@ class FunnelModel:
         if not deal.won:
             self.state[lead] = State.LOST
             self._count["lost"](close)
-            self.rec.loss(deal.loss, close)
+            self.rec.loss((close, deal.loss))
             return
         self.state[lead] = State.WON
         self.reached[lead] = Stage.WON
@@ -541,7 +541,7 @@ class FunnelModel:
     def _went_cold(self, lead: int, at: float) -> None:
         self.state[lead] = State.COLD
         self._count["sql_cold"](at)
-        self.rec.loss(LOSS["went_cold"], at)
+        self.rec.loss((at, LOSS["went_cold"]))
 
     # ---- sales prospecting ---------------------------------------------------------------
 

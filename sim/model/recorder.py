@@ -116,6 +116,8 @@ class Recorder:
         self._values: dict[str, Flow] = {name: Flow() for name in SERIES}
         self._reasons = Flow()  # (when, reason code)
         self._losses = Flow()  # (when, loss reason code)
+        self.reason = self._reasons.add  # reason((hours, code)): an MQL rejected (REASONS)
+        self.loss = self._losses.add  # loss((hours, code)): an SQL lost (LOSS_REASONS)
         self.work = Flow()  # SDR work: (when, hours)
         self.junk_work = Flow()  # ... of it, on MQLs that proved junk
         self.first_attempts = Flow()  # (when, hours since the MQL)
@@ -136,12 +138,6 @@ class Recorder:
     def add(self, name: str, hours: float, value: float = 1.0) -> None:
         """For events off the hot path: a value of the named flow at `hours`."""
         self._values[name].add((hours, value))
-
-    def reason(self, index: int, hours: float) -> None:
-        self._reasons.add((hours, index))
-
-    def loss(self, index: int, hours: float) -> None:
-        self._losses.add((hours, index))
 
     def flush(self) -> None:
         """Add the journals so far to the weekly arrays. Events stamped past the horizon (an
