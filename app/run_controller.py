@@ -352,7 +352,6 @@ class RunController(QObject):
         self.workshop.shutdown(wait_s)
         self.inbox.timer.stop()
         for job in self._jobs:
-            if isinstance(job, RunJob | LiveJob):
-                job.cancel()
+            job.cancel()
         for job in self._jobs:
             job.wait(wait_s)

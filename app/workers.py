@@ -131,6 +131,14 @@ class Job:
     def __init__(self, name: str, inbox: Inbox) -> None:
         self.thread = threading.Thread(target=self.work, name=name, daemon=True)
         self._mailbox = inbox.queue  # a plain queue: the thread never touches the QObject
+        self.cancel_event = threading.Event()  # the work looks at it between replications
+
+    def cancel(self) -> None:
+        """Ask the work to stop; a short job (a preview, a report) just finishes."""
+        self.cancel_event.set()
+
+    def is_cancelled(self) -> bool:
+        return self.cancel_event.is_set()
 
     def post(self, callback: Callable[..., None], *args: Any) -> None:
         """From the job's thread: `callback(*args)` will run on the GUI thread."""
@@ -173,7 +181,6 @@ class RunJob(Job):
         self.split = (
             bool(uncertain_inputs(scenario)) if split_uncertainty is None else split_uncertainty
         )
-        self.cancel_event = threading.Event()
         self.started = time.monotonic()
 
     @property
@@ -181,12 +188,6 @@ class RunJob(Job):
         """Simulations this job makes: with uncertain inputs each seed runs twice (inputs drawn,
         then at their centres) to split the spread into input uncertainty and process noise."""
         return self.replications * (2 if self.split else 1)
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def is_cancelled(self) -> bool:
-        return self.cancel_event.is_set()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -270,14 +271,7 @@ class LiveJob(Job):
         self._on_finished = listener.live_done
         self._on_cancelled = listener.live_cancelled
         self._on_failed = listener.live_failed
-        self.cancel_event = threading.Event()
         self.started = time.monotonic()
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def is_cancelled(self) -> bool:
-        return self.cancel_event.is_set()
 
     def work(self) -> None:
         self.started = time.monotonic()

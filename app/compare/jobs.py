@@ -56,13 +56,9 @@ class MemberRunJob(Job):
         self.key, self.scenario = key, scenario
         self.first, self.planned = first, planned
         self.executor, self.window, self.may_submit = executor, window, may_submit
-        self.cancel_event = threading.Event()
         self._on_replication = listener.member_replication
         self._on_ended = listener.member_ended
         self._on_failed = listener.member_failed
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
 
     def _submit(self, offset: int) -> Future:
         while not self.may_submit.wait(GATE_POLL_S):
@@ -110,14 +106,10 @@ class PlanJob(Job):
     def __init__(self, call: PlanCall, inbox: Inbox, listener: PlanListener) -> None:
         super().__init__("funnel-lab-plan", inbox)
         self.call = call
-        self.cancel_event = threading.Event()
         self._on_progress = listener.plan_progress
         self._on_finished = listener.plan_finished
         self._on_cancelled = listener.plan_cancelled
         self._on_failed = listener.plan_failed
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
 
     def _progress(self, done: int, total: int) -> None:
         self.post(self._on_progress, self, done, total)

@@ -326,8 +326,6 @@ class Workshop(QObject):
 
     def shutdown(self, wait_s: float = 5.0) -> None:
         for job in self.jobs:
-            cancel = getattr(job, "cancel", None)
-            if cancel is not None:
-                cancel()
+            job.cancel()
         for job in self.jobs:
             job.wait(wait_s)

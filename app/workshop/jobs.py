@@ -7,7 +7,6 @@ window's Inbox; the listener's methods are bound on the GUI thread when the job 
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -41,13 +40,9 @@ class GoalJob(Job):
         self.scenario, self.targets, self.lever = scenario, targets, lever
         self.replications, self.seed = result.replications, result.seed
         self.executor = executor
-        self.cancel_event = threading.Event()
         self._on_progress = listener.goal_progress
         self._on_finished = listener.goal_finished
         self._on_failed = listener.goal_failed
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
 
     def work(self) -> None:
         answers = {}
@@ -84,12 +79,8 @@ class CompareJob(Job):
     ) -> None:
         super().__init__("funnel-lab-compare", inbox)
         self.base, self.alternatives, self.executor = base, alternatives, executor
-        self.cancel_event = threading.Event()
         self._on_finished = listener.compare_finished
         self._on_failed = listener.compare_failed
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
 
     def work(self) -> None:
         runs = []
