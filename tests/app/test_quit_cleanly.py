@@ -26,7 +26,9 @@ SESSION_TIMEOUT_S = 120  # a session takes 5-10 s; longer is a hang
 
 
 def run_session(command: list[str], env: dict[str, str]) -> tuple[int, str]:
-    """Run one session; if it hangs, abort it so faulthandler prints where every thread was."""
+    """Run one session in a process group of its own. If it hangs, abort the whole group (the
+    app and its worker processes) so faulthandler prints where every thread of each was, then
+    kill what is left: the test never waits on a hung session or on a worker holding its pipe."""
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -34,12 +36,17 @@ def run_session(command: list[str], env: dict[str, str]) -> tuple[int, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     try:
         _, stderr = process.communicate(timeout=SESSION_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGABRT)
-        _, stderr = process.communicate()
+        os.killpg(process.pid, signal.SIGABRT)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _, stderr = process.communicate()
         return -1, f"hung for {SESSION_TIMEOUT_S} s; where its threads were:\n{stderr}"
     return process.returncode, stderr
 
