@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy sim/
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(PY) bench/engine.py

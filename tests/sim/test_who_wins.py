@@ -20,6 +20,9 @@ from sim.overrides import apply_settings
 from sim.runner import replication_seed, shared_pool, summarize
 from sim.scenario import Scenario
 
+# One worker runs this module (make test: --dist loadgroup), so the 68 capacity replications of
+# the module's fixture are run once, not once on each of the two workers.
+pytestmark = pytest.mark.xdist_group("who_wins")
 FOLDER = Path(__file__).parents[2] / "scenarios"
 N = 4  # replications per plan: every margin below exceeds 4 SE at this seed
 SEED = 11
