@@ -64,7 +64,7 @@ def speed_bin(wait_hours: float) -> int:
 def journal() -> array[float]:
     """Where events are written: doubles stored in place, not float objects kept alive in a
     list (the model writes ~300k per replication; as objects they scattered over the heap, and
-    reading them back cost ~30 ms of cache misses). An array reads into numpy without a copy."""
+    reading them back cost ~25 ms of cache misses). An array reads into numpy without a copy."""
     return array("d")
 
 
