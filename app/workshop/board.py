@@ -12,7 +12,7 @@ from __future__ import annotations
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -52,9 +52,23 @@ LARGE = {
     "columns": 2,
     "fill": 1,
 }
+LARGE_FOR_HEIGHT = 1000  # LARGE is sized for a 1600x1000 screen
+SMALLEST_SCALE = 0.75
+SCALED = ("words", "small", "number", "chart_dpi", "chart_h")
+READABLE_PX = {"words": 18, "small": 18, "number": 24}  # the least a room reads, at any scale
 STRETCH_ROW = 100  # below the cards: takes the height they leave, unless they fill the page
 EMPTY = "Run the simulation (Ctrl+R) to see how likely each target is."
 NO_TARGETS = "No targets yet: add the targets both teams sign up to (Definitions & targets)."
+
+
+def large_sizes(screen_height: int) -> dict[str, int]:
+    """LARGE, scaled down on a shorter screen: on a 1280x800 projector the full-size sentence
+    and numbers left a card's chart too little height, and its axis labels were cut off."""
+    scale = min(1.0, max(SMALLEST_SCALE, screen_height / LARGE_FOR_HEIGHT))
+    return {
+        key: max(round(v * scale), READABLE_PX.get(key, 0)) if key in SCALED else v
+        for key, v in LARGE.items()
+    }
 
 
 def font(px: int, bold: bool = False) -> QFont:
@@ -144,7 +158,8 @@ class TargetBoard(QWidget):
     def __init__(self, large: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("targetBoard")
-        self.sizes = LARGE if large else NORMAL
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        self.sizes = large_sizes(screen.availableGeometry().height()) if large else NORMAL
         self.result: RunResult | None = None
         self.scenario: Scenario | None = None
         self.cards: list[TargetCard] = []

@@ -208,3 +208,45 @@ def test_the_presentation_board_shows_every_target_without_scrolling(qtbot, wind
     qtbot.waitUntil(shown.board.cards[-1].isVisible, timeout=WAIT_MS)
     qtbot.wait(100)  # laid out
     assert scroll.verticalScrollBar().maximum() == 0, scroll.widget().height()
+
+
+def test_on_a_short_screen_the_presentation_cards_keep_their_chart_labels_whole(
+    qtbot, window, controller
+):
+    """On a 1280x800 projector the full-size fonts left each card's chart so little height that
+    its "Replications" label and the first card's x-axis label were cut off. The large sizes
+    scale with the screen's height (never below 3/4, nor labels below 18 px), and every label
+    lies inside its chart."""
+    from app.workshop.board import LARGE, large_sizes
+    from app.workshop.presentation import Presentation
+
+    assert large_sizes(1000) == LARGE and large_sizes(1200) == LARGE
+    assert large_sizes(800)["words"] == round(LARGE["words"] * 0.8)
+    assert large_sizes(800)["chart_dpi"] == round(LARGE["chart_dpi"] * 0.8)
+    assert large_sizes(400)["number"] == round(LARGE["number"] * 0.75)
+    assert large_sizes(400)["small"] == 18  # never below what a room reads
+    long_goal = {"metric": "marketing_sourced_revenue_share", "direction": "at_least"}
+    long_goal |= {"value": 0.2, "owner": "marketing"}  # its sentence takes four lines
+    four = tiny(targets=[*TARGETS, long_goal, TARGETS[0]])
+    window.document.load(four, None, None)
+    full_run(qtbot, controller)
+    shown = Presentation()
+    qtbot.addWidget(shown)
+    shown.resize(1280, 800)
+    shown.show()
+    shown.show_result(controller.dashboard.result, four, [])
+    qtbot.waitUntil(lambda: len(shown.board.cards) == 4, timeout=WAIT_MS)
+    qtbot.wait(200)  # laid out
+    for card in shown.board.cards:
+        figure = card.canvas.figure
+        card.canvas.draw()
+        inside = figure.bbox.padded(1)
+        ax = figure.axes[0]
+        for label in (ax.xaxis.label, ax.yaxis.label):
+            box = label.get_window_extent()
+            assert inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1), (
+                card.sentence.text(),
+                label.get_text(),
+                box,
+                figure.bbox,
+            )
