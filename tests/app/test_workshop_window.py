@@ -191,19 +191,24 @@ def test_every_presentation_page_draws_when_turned_to(qtbot, window, controller)
         assert chart.canvas.isVisible()
 
 
-def test_the_presentation_board_shows_every_target_without_scrolling(qtbot, window, controller):
-    """At 1280x800 the board's lower targets were cut off: the cards share the page's height."""
+def presented_at_1280x800(qtbot: Any, window: Any, controller: RunController, scenario: Scenario):
+    """A full run of `scenario` (four targets) shown in a 1280x800 presentation."""
     from app.workshop.presentation import Presentation
 
-    four = tiny(targets=TARGETS * 2)
-    window.document.load(four, None, None)
+    window.document.load(scenario, None, None)
     full_run(qtbot, controller)
     shown = Presentation()
     qtbot.addWidget(shown)
     shown.resize(1280, 800)
     shown.show()
-    shown.show_result(controller.dashboard.result, four, [])
+    shown.show_result(controller.dashboard.result, scenario, [])
     qtbot.waitUntil(lambda: len(shown.board.cards) == 4, timeout=WAIT_MS)
+    return shown
+
+
+def test_the_presentation_board_shows_every_target_without_scrolling(qtbot, window, controller):
+    """At 1280x800 the board's lower targets were cut off: the cards share the page's height."""
+    shown = presented_at_1280x800(qtbot, window, controller, tiny(targets=TARGETS * 2))
     scroll = shown.board.findChild(QScrollArea)
     qtbot.waitUntil(shown.board.cards[-1].isVisible, timeout=WAIT_MS)
     qtbot.wait(100)  # laid out
@@ -218,7 +223,6 @@ def test_on_a_short_screen_the_presentation_cards_keep_their_chart_labels_whole(
     scale with the screen's height (never below 3/4, nor labels below 18 px), and every label
     lies inside its chart."""
     from app.workshop.board import LARGE, large_sizes
-    from app.workshop.presentation import Presentation
 
     assert large_sizes(1000) == LARGE and large_sizes(1200) == LARGE
     assert large_sizes(800)["words"] == round(LARGE["words"] * 0.8)
@@ -228,14 +232,7 @@ def test_on_a_short_screen_the_presentation_cards_keep_their_chart_labels_whole(
     long_goal = {"metric": "marketing_sourced_revenue_share", "direction": "at_least"}
     long_goal |= {"value": 0.2, "owner": "marketing"}  # its sentence takes four lines
     four = tiny(targets=[*TARGETS, long_goal, TARGETS[0]])
-    window.document.load(four, None, None)
-    full_run(qtbot, controller)
-    shown = Presentation()
-    qtbot.addWidget(shown)
-    shown.resize(1280, 800)
-    shown.show()
-    shown.show_result(controller.dashboard.result, four, [])
-    qtbot.waitUntil(lambda: len(shown.board.cards) == 4, timeout=WAIT_MS)
+    shown = presented_at_1280x800(qtbot, window, controller, four)
     qtbot.wait(200)  # laid out
     for card in shown.board.cards:
         figure = card.canvas.figure
