@@ -191,7 +191,9 @@ def test_every_presentation_page_draws_when_turned_to(qtbot, window, controller)
         assert chart.canvas.isVisible()
 
 
-def presented_at_1280x800(qtbot: Any, window: Any, controller: RunController, scenario: Scenario):
+def presented_at_1280x800(
+    qtbot: Any, window: Any, controller: RunController, scenario: Scenario
+) -> Any:
     """A full run of `scenario` (four targets) shown in a 1280x800 presentation."""
     from app.workshop.presentation import Presentation
 
