@@ -93,19 +93,7 @@ class RepPool:
         return sum(1 for t in self.free_at if t > now)
 
     def submit(self, job: Any, owner: int = 0, priority: float = 0.0) -> None:
-        """Queue a job for its owner (any rep if the owner is busy); start it if someone can.
-
-        The common case, nobody waiting and the owner free on duty, starts the job at once
-        without the queue: what `_dispatch` would do, step for step."""
-        now = self.env.now
-        rep = owner % self.n
-        waiting = self._heap if self._by_priority else self._fifo
-        if self.free_at[rep] <= now < self._shift_end and not waiting:
-            hours = self._detour(rep, job, now) if self._detour is not None else None
-            if hours is None:
-                self.free_at[rep] = now + self._work(rep, job, now)
-                return
-            self.free_at[rep] = now + hours  # the owner went prospecting: a teammate, maybe
+        """Queue a job for its owner (any rep if the owner is busy); start it if someone can."""
         if self._by_priority:
             heapq.heappush(self._heap, (-priority, next(self._seq), job, owner))
         else:
