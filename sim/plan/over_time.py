@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from sim.metrics import METRICS
+from sim.plan.stats import t_quantile
 from sim.results import period_weeks, week_starts
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
@@ -128,7 +128,7 @@ def net_difference(
     mean = d.mean(axis=0)
     half = np.zeros_like(mean)
     if n > 1:
-        t = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1))
+        t = t_quantile(0.5 + CONFIDENCE / 2, n - 1)
         half = t * d.std(axis=0, ddof=1) / math.sqrt(n)
     return NetDifference(mean, mean - half, mean + half, n, payback(mean, measured_dates(scenario)))
 

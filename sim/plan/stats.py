@@ -32,9 +32,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _stats
+from scipy import special
 
 CONFIDENCE = 0.95
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile (what scipy.stats.t.ppf computes, from scipy.special: importing
+    scipy.stats costs the command line and every worker half a second)."""
+    return float(special.stdtrit(df, p))
+
+
+def normal_quantile(p: float) -> float:
+    """The standard normal quantile (scipy.stats.norm.ppf, likewise)."""
+    return float(special.ndtri(p))
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,7 @@ def paired_difference(
     half = 0.0
     if n > 1:
         sd = float(d.std(ddof=1))
-        half = float(_stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
+        half = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
     sign = -1.0 if direction == "lower" else 1.0
     better = int(np.sum(sign * d > 0))
     ties = int(np.sum(d == 0))
@@ -124,7 +135,7 @@ def mcb(values: np.ndarray, direction: str = "higher", alpha: float = 1 - CONFID
     if direction == "lower":
         y = -y
     means = y.mean(axis=1)
-    t = float(_stats.t.ppf(1 - alpha / (k - 1), n - 1))
+    t = t_quantile(1 - alpha / (k - 1), n - 1)
     low, high, upper = [], [], []
     for i in range(k):
         others = [j for j in range(k) if j != i]
@@ -155,7 +166,7 @@ def wilson(hits: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
     """The share hits / n with its Wilson score interval."""
     if n <= 0:
         return Proportion(math.nan, 0.0, 1.0, hits, n)
-    z = float(_stats.norm.ppf(0.5 + confidence / 2))
+    z = normal_quantile(0.5 + confidence / 2)
     p = hits / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -171,5 +182,5 @@ def summary_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tupl
     if len(x) < 2:
         m = float(x.mean()) if len(x) else math.nan
         return m, m
-    half = float(_stats.t.ppf(0.5 + confidence / 2, len(x) - 1)) * x.std(ddof=1) / math.sqrt(len(x))
+    half = t_quantile(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
     return float(x.mean() - half), float(x.mean() + half)

@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from sim.metrics import METRICS
+from sim.plan.stats import t_quantile
 from sim.results import RunResult
 
 COMPARE_METRICS = (
@@ -89,7 +89,7 @@ def _row(name: str, base: RunResult, alt: RunResult) -> PairedRow:
     mean = float(d.mean()) if n else math.nan
     half = math.nan
     if n > 1:
-        half = float(stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n))
+        half = t_quantile(0.975, n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
     direction = METRICS[name].direction
     wins = d < 0 if direction == "lower" else d > 0
     return PairedRow(
