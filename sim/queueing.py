@@ -51,8 +51,10 @@ class Wake:
 def call_later(env: simpy.Environment, delay: float, callback: Callback, value: Any = None) -> None:
     """`callback(event)` in `delay` hours, `event._value` being `value`: the same place in
     SimPy's queue as a Timeout made now (time, normal priority, the next event id), so the
-    order of simultaneous events, and every result, is what `env.timeout` would give."""
-    env.schedule(cast(simpy.Event, Wake(callback, value)), NORMAL, delay)
+    order of simultaneous events, and every result, is what `env.timeout` would give. The
+    entry is `Environment.schedule`'s own, pushed here (one Python call fewer per event)."""
+    wake = cast(simpy.Event, Wake(callback, value))
+    heapq.heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), wake))
 
 
 class RepPool:
