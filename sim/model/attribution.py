@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.codes import CREATION, CREATION_DEMO
+from sim.model.columns import rows_of_ranges
 from sim.model.recorder import ATTRIBUTION_MODELS
 
 M = {name: i for i, name in enumerate(ATTRIBUTION_MODELS)}
@@ -35,10 +36,7 @@ def credit(
     out = np.zeros((n_weeks, n_channels, len(ATTRIBUTION_MODELS)))
     if len(start) == 0:
         return out
-    lengths = end - start
-    lead = np.repeat(np.arange(len(start)), lengths)
-    idx = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    idx += start[lead]
+    lead, idx = rows_of_ranges(start, end)
     keep = touch_time[idx] <= event_time[lead] + 1e-9
     idx, lead = idx[keep], lead[keep]
     n_leads = len(start)

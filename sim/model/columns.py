@@ -44,3 +44,12 @@ class Columns:
             grown = np.zeros(new_capacity, dtype=col.dtype)
             grown[: self.n] = col[: self.n]
             self._data[name] = grown
+
+
+def rows_of_ranges(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows start[i]:end[i] of every range i, concatenated: (which range, which row) per row
+    (a lead's touch path, for a batch of leads at once)."""
+    length = end - start
+    owner = np.repeat(np.arange(len(start)), length)
+    rows = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    return owner, rows + start[owner]

@@ -22,6 +22,7 @@ from sim.clock import HOURS_PER_WEEK, to_working_rhythm
 from sim.model import numbers, transforms
 from sim.model.arrivals import NewLeads
 from sim.model.codes import CREATION, CREATION_DEMO, DEMO, FIRST_ENGAGEMENT
+from sim.model.columns import rows_of_ranges
 from sim.model.numbers import Lead
 from sim.scenario import ENGAGEMENT_KINDS, Scenario
 
@@ -69,6 +70,13 @@ class Touches:
     draw: np.ndarray  # (segment << 20) + k: which of its lead's touches it is (-1: creation)
     lead: np.ndarray  # index within the batch
     offset: np.ndarray  # per lead: first touch; offset[i+1] is one past its last
+
+    def of_leads(self, leads: np.ndarray) -> Touches:
+        """The paths of `leads` only, the leads numbered 0.. in that order."""
+        owner, rows = rows_of_ranges(self.offset[leads], self.offset[leads + 1])
+        lengths = np.diff(self.offset)[leads]
+        offset = np.concatenate(([0], np.cumsum(lengths)))
+        return Touches(self.time[rows], self.kind[rows], self.draw[rows], owner, offset)
 
 
 @dataclass(frozen=True)
@@ -233,6 +241,44 @@ class MqlTable:
     score: np.ndarray
 
 
+@dataclass
+class _Decayed:
+    """A batch's scores with recency decay, as running sums (see `mql_table`)."""
+
+    growth: np.ndarray  # e^(t / T) from the lead's creation
+    cum: np.ndarray  # C: each lead's running sum of points x growth
+    before: np.ndarray  # C_{j-1}
+    reach: np.ndarray  # D = C - need x growth
+    end_of: np.ndarray  # per touch: one past its lead's last touch
+    fit_ok: np.ndarray  # per lead: fit points at least the definition's minimum
+    looped: np.ndarray  # per lead: too long a path for the exponentials (scored by loop)
+
+
+def _decayed(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> _Decayed:
+    lead, offset = touches.lead, touches.offset
+    n_leads = len(offset) - 1
+    created = touches.time[offset[:-1]]
+    exponent = (touches.time - created[lead]) / rule.decay_hours
+    looped = np.zeros(n_leads, bool)
+    too_long = np.bincount(lead, weights=exponent > MAX_EXPONENT, minlength=n_leads) > 0
+    if too_long.any():
+        looped = too_long
+        exponent = np.where(looped[lead], 0.0, exponent)
+    growth = np.exp(exponent)
+    weight = rule.points[touches.kind] * growth
+    cum = cumsum_by_lead(weight, offset)
+    need = rule.threshold - fit_points[lead]
+    return _Decayed(
+        growth=growth,
+        cum=cum,
+        before=cum - weight,
+        reach=cum - need * growth,
+        end_of=offset[1:][lead],
+        fit_ok=fit_points >= rule.fit_minimum,
+        looped=looped,
+    )
+
+
 def mql_table(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> MqlTable:
     """The MQL table of a batch.
 
@@ -243,39 +289,59 @@ def mql_table(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> Mq
     the first k >= j at which the running maximum of D reaches C_{j-1}: one search per touch.
     """
     lead, offset = touches.lead, touches.offset
-    n_leads = len(offset) - 1
     size = len(lead)
-    created = touches.time[offset[:-1]]
-    exponent = (touches.time - created[lead]) / rule.decay_hours
-    end_of = offset[1:][lead]
     cross = np.full(size, NO_MQL, np.int64)
     score = np.zeros(size)
     if size == 0:
         return MqlTable(cross, score)
-    looped = np.zeros(n_leads, bool)
-    too_long = np.bincount(lead, weights=exponent > MAX_EXPONENT, minlength=n_leads) > 0
-    if too_long.any():
-        looped = too_long
-        exponent = np.where(looped[lead], 0.0, exponent)
-    growth = np.exp(exponent)
-    weight = rule.points[touches.kind] * growth
-    cum = cumsum_by_lead(weight, offset)
-    before = cum - weight  # C_{j-1}
-    need = rule.threshold - fit_points[lead]
-    reach = cum - need * growth  # D
-    by_score = _first_reaching(reach, before, lead, offset)
-    fit_ok = (fit_points >= rule.fit_minimum)[lead]
+    d = _decayed(rule, touches, fit_points)
+    by_score = _first_reaching(d.reach, d.before, lead, offset)
     index = np.arange(size)
-    candidate = np.where(fit_ok & (by_score < end_of), np.maximum(by_score, index), end_of)
+    candidate = np.where(
+        d.fit_ok[lead] & (by_score < d.end_of), np.maximum(by_score, index), d.end_of
+    )
     if rule.demo_is_mql:
-        candidate = np.minimum(candidate, _next_demo(rule.is_demo(touches.kind), end_of))
-    hit = candidate < end_of
+        candidate = np.minimum(candidate, _next_demo(rule.is_demo(touches.kind), d.end_of))
+    hit = candidate < d.end_of
     cross[hit] = candidate[hit]
     k = cross[hit]
-    score[hit] = fit_points[lead[hit]] + (cum[k] - before[hit]) / growth[k]
-    if looped.any():
-        _score_by_loop(rule, touches, fit_points, np.nonzero(looped)[0], cross, score)
+    score[hit] = fit_points[lead[hit]] + (d.cum[k] - d.before[hit]) / d.growth[k]
+    if d.looped.any():
+        _score_by_loop(rule, touches, fit_points, np.nonzero(d.looped)[0], cross, score)
     return MqlTable(cross, score)
+
+
+def first_mql(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> np.ndarray:
+    """Per lead: the touch (index in the batch) at which it first becomes an MQL, NO_MQL if it
+    never does: the MQL table's entry of its creating touch, without the rest of the table.
+
+    Most leads never become MQLs, and only MQLs need the table (to recycle), so the funnel finds
+    the MQLs this way and builds the table for them alone. From a reset at the creating touch
+    (C_{j-1} = 0) the crossing is simply the first touch with D >= 0."""
+    first, end = touches.offset[:-1], touches.offset[1:]
+    size = len(touches.time)
+    if size == 0:
+        return np.full(len(first), NO_MQL, np.int64)
+    d = _decayed(rule, touches, fit_points)
+    by_score = _next_index(np.flatnonzero(d.reach >= 0), first, end, size)
+    candidate = np.where(d.fit_ok, by_score, end)
+    if rule.demo_is_mql:
+        demos = np.flatnonzero(rule.is_demo(touches.kind))
+        candidate = np.minimum(candidate, _next_index(demos, first, end, size))
+    out = np.where(candidate < end, candidate, NO_MQL)
+    points = rule.points.tolist()
+    for i in np.nonzero(d.looped)[0].tolist():
+        a, b = int(first[i]), int(end[i])
+        t, k = touches.time[a:b].tolist(), touches.kind[a:b].tolist()
+        when, _ = _next_crossing(rule, points, t, k, float(fit_points[i]), 0)
+        out[i] = NO_MQL if when < 0 else a + when
+    return out
+
+
+def _next_index(hits: np.ndarray, first: np.ndarray, end: np.ndarray, size: int) -> np.ndarray:
+    """Per lead: the first of the sorted indices `hits` in first[i]:end[i] (end[i] if none)."""
+    found = np.append(hits, size)[np.searchsorted(hits, first)]
+    return np.minimum(found, end)
 
 
 def cumsum_by_lead(values: np.ndarray, offset: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ from sim.model.codes import (
     Stage,
     State,
 )
-from sim.model.columns import Columns
+from sim.model.columns import Columns, rows_of_ranges
 from sim.model.deals import AeDesk
 from sim.model.numbers import Lead, Visit, visit_base
 from sim.model.outbound import Prospecting, SourcedLeads
@@ -47,7 +47,7 @@ from sim.model.sales import MqlVisit, SdrDesk
 from sim.model.transforms import normal
 from sim.model.trust import TeamTrust
 from sim.queueing import Wake, call_later
-from sim.scenario import Scenario
+from sim.scenario import Deals, Scenario
 
 IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
 NO_VERDICT = -1  # a lead's last reason while none is given (never an MQL, or one awaiting it)
@@ -240,15 +240,25 @@ class FunnelModel:
         touches = engagement.build_touches(
             s, new, self.awareness[new.week], self.horizon, self.profile
         )
-        table = engagement.mql_table(self.rule, touches, new.fit_points)
+        first_mqls = engagement.first_mql(self.rule, touches, new.fit_points)
+        mql = np.nonzero(first_mqls >= 0)[0]
+        mql = mql[touches.time[first_mqls[mql]] < self.horizon]
+        # Only the MQLs' paths are kept, with their MQL table (recycling reads them, attribution
+        # those of the opened deals): the other leads never reach sales, and nothing reads
+        # their touches again. Their touch range is empty.
+        paths = touches.of_leads(mql)
+        table = engagement.mql_table(self.rule, paths, new.fit_points[mql])
         base, first_touch = self.leads.n, self.touches.n
         cross = np.where(table.cross >= 0, table.cross + first_touch, -1)
         self.touches.append(
-            time=touches.time, kind=touches.kind, draw=touches.draw, cross=cross, score=table.score
+            time=paths.time, kind=paths.kind, draw=paths.draw, cross=cross, score=table.score
         )
-        self.touch_time.frombytes(touches.time.astype(np.float64).tobytes())
-        self.touch_demo += self.rule.is_demo(touches.kind).tobytes()
-        offset = first_touch + touches.offset
+        self.touch_time.frombytes(paths.time.astype(np.float64).tobytes())
+        self.touch_demo += self.rule.is_demo(paths.kind).tobytes()
+        touch_start = np.full(len(new), first_touch, np.int64)
+        touch_end = touch_start.copy()
+        touch_start[mql] = first_touch + paths.offset[:-1]
+        touch_end[mql] = first_touch + paths.offset[1:]
         self.leads.append(
             key=new.key,
             channel=new.channel,
@@ -258,29 +268,35 @@ class FunnelModel:
             junk=new.junk_type,
             fit=new.fit,
             cold=new.cold_time,
-            touch_start=offset[:-1],
-            touch_end=offset[1:],
+            touch_start=touch_start,
+            touch_end=touch_end,
         )
         self._extend_state(len(new))
-        first_cross = cross[touches.offset[:-1]]
-        mql = np.nonzero(first_cross >= 0)[0]
-        when = self.touches["time"][first_cross[mql]]
-        mql = mql[when < self.horizon]
-        self._add_cards(new, mql, base, offset)
-        first = touches.offset[:-1][mql]
+        creating = paths.offset[:-1]
+        became = table.cross[creating]  # the touch that makes each an MQL (as first_mql found,
+        agree = became >= 0  # but at a near-tie of 1e-9 in the two searches: the table decides)
+        mql, creating, became = mql[agree], creating[agree], became[agree]
+        self._add_cards(new, mql, base, touch_start, touch_end)
         for lead, t, score, touch in zip(
             (base + mql).tolist(),
-            touches.time[table.cross[first]].tolist(),
-            table.score[first].tolist(),
-            first_cross[mql].tolist(),  # the touch that makes it an MQL
+            paths.time[became].tolist(),
+            table.score[creating].tolist(),
+            (first_touch + became).tolist(),
             strict=True,
         ):
             self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score, touch))
 
-    def _add_cards(self, new: NewLeads, idx: np.ndarray, base: int, offset: np.ndarray) -> None:
+    def _add_cards(
+        self,
+        new: NewLeads,
+        idx: np.ndarray,
+        base: int,
+        touch_start: np.ndarray,
+        touch_end: np.ndarray,
+    ) -> None:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
         s = self.s
-        win, amount, cycle = deal_numbers(new.key[idx])
+        win, amount, cycle = deal_terms(s.deals, new.key[idx], new.fit[idx])
         first = visit_base(0)  # the first MQL visit's words: decision, review, first attempt
         decide, review, attempt = (
             numbers.derive(new.key[idx], first + w)
@@ -300,8 +316,8 @@ class FunnelModel:
             new.window_end[idx].tolist(),
             new.fit[idx].tolist(),
             ((new.junk_type[idx] == 0) & need).tolist(),
-            offset[idx].tolist(),
-            offset[idx + 1].tolist(),
+            touch_start[idx].tolist(),
+            touch_end[idx].tolist(),
             win,
             amount,
             cycle,
@@ -502,8 +518,8 @@ class FunnelModel:
             self.s.brand.win_rate_lift,
             waited,
         )
-        amount = float(decisions.deal_amount(cfg, card.fit, card.amount_z))
-        close = at + float(decisions.cycle_hours(cfg, card.cycle_z))
+        amount = card.amount
+        close = at + card.cycle_hours
         deal.won = card.win_u < p_win
         if not deal.won:
             given_loss = (card.win_u - p_win) / (1 - p_win)
@@ -573,7 +589,7 @@ class FunnelModel:
             touch_end=touch + 1,
         )
         self._extend_state(n)
-        win, amount, cycle = deal_numbers(sourced.key)
+        win, amount, cycle = deal_terms(self.s.deals, sourced.key, sourced.fit)
         created = sourced.created.tolist()
         columns = (
             sourced.key.tolist(),
@@ -795,11 +811,7 @@ class FunnelModel:
     def _paths(self, leads: np.ndarray) -> _Paths:
         """The touch paths of `leads`, anonymous touches first, each path sorted by time."""
         L, T = self.leads, self.touches
-        start, end = L["touch_start"][leads], L["touch_end"][leads]
-        length = end - start
-        owner = np.repeat(np.arange(len(leads)), length)
-        idx = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-        idx += start[owner]
+        owner, idx = rows_of_ranges(L["touch_start"][leads], L["touch_end"][leads])
         lead = leads[owner]
         channel = engagement.touch_channels(
             L["key"][lead],
@@ -884,9 +896,9 @@ class Card(NamedTuple):
     valid: bool  # a real prospect (not junk, a real need): what the review's evidence shows
     touch_start: int
     touch_end: int
-    win_u: float
-    amount_z: float
-    cycle_z: float
+    win_u: float  # the deal's own numbers: its win uniform, size and opportunity-to-close time
+    amount: float
+    cycle_hours: float
     # its first MQL visit's numbers, drawn in the batch (sales.MqlVisit): decision, review thirds
     # and the first attempt's halves
     decide: tuple[float, float, float]
@@ -897,14 +909,15 @@ class Card(NamedTuple):
 CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)
 
 
-def deal_numbers(keys: np.ndarray) -> tuple[list[float], list[float], list[float]]:
-    """The deal's win uniform and its size and cycle as standard normals, per lead."""
+def deal_terms(
+    cfg: Deals, keys: np.ndarray, fit: np.ndarray
+) -> tuple[list[float], list[float], list[float]]:
+    """Per lead, its deal's win uniform, size and cycle hours, from its own numbers: fixed when
+    the lead is created (a batch), read when an AE opens the deal."""
     u = numbers.lead_fields(keys, CARD_DEAL_FIELDS)
-    return (
-        u[Lead.WIN].tolist(),
-        normal(u[Lead.AMOUNT]).tolist(),
-        normal(u[Lead.CYCLE]).tolist(),
-    )
+    amount = decisions.deal_amount(cfg, fit, normal(u[Lead.AMOUNT]))
+    cycle = decisions.cycle_hours(cfg, normal(u[Lead.CYCLE]))
+    return u[Lead.WIN].tolist(), np.asarray(amount).tolist(), np.asarray(cycle).tolist()
 
 
 @dataclass(slots=True)

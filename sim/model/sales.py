@@ -10,7 +10,7 @@ hand (became an MQL), so any delay before sales, a review or a night, costs cont
 from __future__ import annotations
 
 import math
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import simpy
 
@@ -21,6 +21,9 @@ from sim.model.recorder import Recorder, speed_bin
 from sim.model.trust import MATCHER, TeamTrust
 from sim.queueing import RepPool, Wake, call_later
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:  # the funnel imports this module
+    from sim.model.funnel import Card
 
 NOT_PICKED = -1
 
@@ -52,7 +55,7 @@ class MqlVisit:
         "t_mql",
     )
 
-    def __init__(self, lead: int, card: Any, visit: int, t_mql: float, demo: bool = False) -> None:
+    def __init__(self, lead: int, card: Card, visit: int, t_mql: float, demo: bool = False) -> None:
         self.lead = lead
         self.demo = demo  # it became an MQL by asking for a demo: the demo-request SLA applies
         self.card = card  # what the lead is (sim.model.funnel.Card)

@@ -18,8 +18,15 @@ import math
 import numpy as np
 import pytest
 
+from sim.model import engagement
 from sim.model.codes import CREATION, CREATION_DEMO, DEMO, FIRST_ENGAGEMENT
-from sim.model.engagement import NO_MQL, ScoringRule, Touches, _next_crossing, mql_table
+from sim.model.engagement import (
+    NO_MQL,
+    ScoringRule,
+    Touches,
+    _next_crossing,
+    mql_table,
+)
 from sim.scenario import ENGAGEMENT_KINDS, Scenario
 
 FORM, VISIT = FIRST_ENGAGEMENT, FIRST_ENGAGEMENT + 1
@@ -137,6 +144,33 @@ def test_the_batch_table_agrees_with_the_recurrence(half_life: float, mean_gap: 
                 assert table.cross[base + j] == (NO_MQL if when < 0 else base + when)
                 if when >= 0:
                     assert table.score[base + j] == pytest.approx(score, rel=1e-9)
+        # The first MQLs alone (how the funnel finds which leads need the table): the table's
+        # entries of the creating touches.
+        np.testing.assert_array_equal(
+            engagement.first_mql(r, batch, fit), table.cross[batch.offset[:-1]]
+        )
+
+
+def test_the_table_of_some_leads_is_theirs_in_the_whole_batch() -> None:
+    """The funnel keeps the paths and the table of the leads that become MQLs only."""
+    rng = np.random.default_rng(7)
+    paths = random_paths(rng, 200, 40.0)
+    fit = rng.uniform(0.0, 40.0, len(paths))
+    batch = touches(*paths)
+    r = rule(45.0, 0.0, True, 100.0)
+    whole = mql_table(r, batch, fit)
+    some = np.array([3, 4, 17, 150, 199])
+    part = batch.of_leads(some)
+    table = mql_table(r, part, fit[some])
+    for j, i in enumerate(some.tolist()):
+        a, b = int(batch.offset[i]), int(batch.offset[i + 1])
+        assert part.time[part.offset[j] : part.offset[j + 1]].tolist() == batch.time[a:b].tolist()
+        cross = table.cross[part.offset[j] : part.offset[j + 1]]
+        expected = whole.cross[a:b]
+        np.testing.assert_array_equal(
+            np.where(cross >= 0, cross - part.offset[j], -1),
+            np.where(expected >= 0, expected - a, -1),
+        )
 
 
 def test_the_scenario_s_points_reach_the_rule() -> None:
