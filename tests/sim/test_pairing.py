@@ -55,11 +55,11 @@ def correlations(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
 def test_a_two_point_threshold_change_keeps_replications_paired(base, base_runs):
     alt = per_replication(with_change(base, "definitions", mql_threshold=52.0))
     corr = correlations(base_runs, alt)
-    assert corr["revenue"] >= 0.95 and corr["sql"] >= 0.95, corr
-    # Won deals (measured 0.947): a 2-point change moves the first MQL moment of ~17% of MQL
-    # leads to a later touch, and the change in MQL quality moves every rep's trust (with trust
-    # and slack frozen the same runs correlate 0.965). Both are the change's real effects.
-    assert corr["won"] >= 0.94, corr
+    # Measured here: revenue 0.960, won 0.958, SQLs 0.979; over 240 replications (the same
+    # root) revenue 0.975, won 0.974, SQLs 0.975, each with a standard error of 0.003. What
+    # keeps them below 1 is the change's real effect: 2 points move the first MQL moment of ~17%
+    # of MQL leads to a later touch, and the change in MQL quality moves every rep's trust.
+    assert corr["revenue"] >= 0.95 and corr["sql"] >= 0.95 and corr["won"] >= 0.95, corr
     diff = alt[:, 0] - base_runs[:, 0]
     assert diff.std(ddof=1) <= base_runs[:, 0].std(ddof=1) / 3
     # MQLs: the leads whose score peaks between 50 and 52 points are real differences. Outside
