@@ -243,22 +243,10 @@ class FunnelModel:
         first_mqls = engagement.first_mql(self.rule, touches, new.fit_points)
         mql = np.nonzero(first_mqls >= 0)[0]
         mql = mql[touches.time[first_mqls[mql]] < self.horizon]
-        # Only the MQLs' paths are kept, with their MQL table (recycling reads them, attribution
-        # those of the opened deals): the other leads never reach sales, and nothing reads
-        # their touches again. Their touch range is empty.
         paths = touches.of_leads(mql)
         table = engagement.mql_table(self.rule, paths, new.fit_points[mql])
         base, first_touch = self.leads.n, self.touches.n
-        cross = np.where(table.cross >= 0, table.cross + first_touch, -1)
-        self.touches.append(
-            time=paths.time, kind=paths.kind, draw=paths.draw, cross=cross, score=table.score
-        )
-        self.touch_time.frombytes(paths.time.astype(np.float64).tobytes())
-        self.touch_demo += self.rule.is_demo(paths.kind).tobytes()
-        touch_start = np.full(len(new), first_touch, np.int64)
-        touch_end = touch_start.copy()
-        touch_start[mql] = first_touch + paths.offset[:-1]
-        touch_end[mql] = first_touch + paths.offset[1:]
+        touch_start, touch_end = self._keep_paths(paths, table, mql, len(new))
         self.leads.append(
             key=new.key,
             channel=new.channel,
@@ -273,8 +261,8 @@ class FunnelModel:
         )
         self._extend_state(len(new))
         creating = paths.offset[:-1]
-        became = table.cross[creating]  # the touch that makes each an MQL (as first_mql found,
-        agree = became >= 0  # but at a near-tie of 1e-9 in the two searches: the table decides)
+        became = table.cross[creating]  # the touch that makes each one an MQL
+        agree = became >= 0  # as first_mql found, but at a 1e-9 near-tie: the table decides
         mql, creating, became = mql[agree], creating[agree], became[agree]
         self._add_cards(new, mql, base, touch_start, touch_end)
         for lead, t, score, touch in zip(
@@ -285,6 +273,26 @@ class FunnelModel:
             strict=True,
         ):
             self._due[int(t // HOURS_PER_WEEK)].append((t, lead, score, touch))
+
+    def _keep_paths(
+        self, paths: engagement.Touches, table: engagement.MqlTable, mql: np.ndarray, n_new: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Store the touch paths of a batch's MQL leads (`mql`, indices in the batch) and their
+        MQL table; return every new lead's touch range (recycling reads them, attribution
+        those of the opened deals). The other leads never reach sales, and nothing reads their
+        touches again: their range is empty, and their touches are not kept."""
+        first_touch = self.touches.n
+        cross = np.where(table.cross >= 0, table.cross + first_touch, -1)
+        self.touches.append(
+            time=paths.time, kind=paths.kind, draw=paths.draw, cross=cross, score=table.score
+        )
+        self.touch_time.frombytes(paths.time.astype(np.float64).tobytes())
+        self.touch_demo += self.rule.is_demo(paths.kind).tobytes()
+        touch_start = np.full(n_new, first_touch, np.int64)
+        touch_end = touch_start.copy()
+        touch_start[mql] = first_touch + paths.offset[:-1]
+        touch_end[mql] = first_touch + paths.offset[1:]
+        return touch_start, touch_end
 
     def _add_cards(
         self,
