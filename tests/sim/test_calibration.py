@@ -16,6 +16,8 @@ from sim.files import read_scenario
 from sim.results import RunResult
 from sim.runner import run, shared_pool
 
+# One worker runs this module (make test: --dist loadgroup), so each scenario's run is made once.
+pytestmark = pytest.mark.xdist_group("calibration")
 FOLDER = Path(__file__).parents[2] / "scenarios"
 
 DEFAULT_BANDS = {

@@ -19,6 +19,8 @@ from sim.results import metric_values, period_weeks
 from sim.runner import InlineExecutor, replicate, replication_seed, run, shared_pool, summarize
 from sim.scenario import Scenario
 
+# One worker runs this module (make test: --dist loadgroup), so the base runs are made once.
+pytestmark = pytest.mark.xdist_group("pairing")
 REPLICATIONS = 48  # 24 is the least the brief allows; 48 halves the estimates' noise
 ROOT = 77
 KPIS = ("revenue", "won", "sql", "mql")
