@@ -331,8 +331,7 @@ def first_mql(rule: ScoringRule, touches: Touches, fit_points: np.ndarray) -> np
     out = np.where(candidate < end, candidate, NO_MQL)
     points = rule.points.tolist()
     for i in np.nonzero(d.looped)[0].tolist():
-        a, b = int(first[i]), int(end[i])
-        t, k = touches.time[a:b].tolist(), touches.kind[a:b].tolist()
+        a, t, k = _path(touches, i)
         when, _ = _next_crossing(rule, points, t, k, float(fit_points[i]), 0)
         out[i] = NO_MQL if when < 0 else a + when
     return out
@@ -415,14 +414,18 @@ def _score_by_loop(
     short half-life): the recurrence itself, from every reset point."""
     points = rule.points.tolist()
     for i in leads.tolist():
-        a, b = int(touches.offset[i]), int(touches.offset[i + 1])
-        t = touches.time[a:b].tolist()
-        k = touches.kind[a:b].tolist()
+        a, t, k = _path(touches, i)
         fit = float(fit_points[i])
-        for j in range(b - a):
+        for j in range(len(t)):
             when, value = _next_crossing(rule, points, t, k, fit, j)
             cross[a + j] = NO_MQL if when < 0 else a + when
             score[a + j] = value
+
+
+def _path(touches: Touches, lead: int) -> tuple[int, list[float], list[int]]:
+    """A lead's first touch index, and its touch times and kinds as lists (for the loop)."""
+    a, b = int(touches.offset[lead]), int(touches.offset[lead + 1])
+    return a, touches.time[a:b].tolist(), touches.kind[a:b].tolist()
 
 
 def _next_crossing(

@@ -282,17 +282,28 @@ class FunnelModel:
         those of the opened deals). The other leads never reach sales, and nothing reads their
         touches again: their range is empty, and their touches are not kept."""
         first_touch = self.touches.n
-        cross = np.where(table.cross >= 0, table.cross + first_touch, -1)
-        self.touches.append(
-            time=paths.time, kind=paths.kind, draw=paths.draw, cross=cross, score=table.score
+        self._store_touches(
+            self.rule.is_demo(paths.kind).tobytes(),
+            time=paths.time,
+            kind=paths.kind,
+            draw=paths.draw,
+            cross=np.where(table.cross >= 0, table.cross + first_touch, -1),
+            score=table.score,
         )
-        self.touch_time.frombytes(paths.time.astype(np.float64).tobytes())
-        self.touch_demo += self.rule.is_demo(paths.kind).tobytes()
         touch_start = np.full(n_new, first_touch, np.int64)
         touch_end = touch_start.copy()
         touch_start[mql] = first_touch + paths.offset[:-1]
         touch_end[mql] = first_touch + paths.offset[1:]
         return touch_start, touch_end
+
+    def _store_touches(self, demo: bytes, **columns: np.ndarray) -> int:
+        """Append touches (TOUCH_COLUMNS) and what the per-event path reads of them: their times
+        for the recycling bisect and their demo-request flags. Returns the first one's index."""
+        first = self.touches.n
+        self.touches.append(**columns)
+        self.touch_time.frombytes(columns["time"].astype(np.float64).tobytes())
+        self.touch_demo += demo
+        return first
 
     def _add_cards(
         self,
@@ -574,15 +585,14 @@ class FunnelModel:
         n = len(sourced)
         if n == 0:
             return
-        base, first_touch = self.leads.n, self.touches.n
-        self.touches.append(
+        base = self.leads.n
+        first_touch = self._store_touches(
+            bytes(n),  # created by a sales conversation, not a demo request
             time=sourced.created,
             kind=np.full(n, CREATION, np.int8),
             draw=np.full(n, -1, np.int64),
             cross=np.full(n, -1, np.int64),
         )
-        self.touch_time.frombytes(sourced.created.astype(np.float64).tobytes())
-        self.touch_demo += bytes(n)  # created by a sales conversation, not a demo request
         week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
         touch = first_touch + np.arange(n)
         self.leads.append(

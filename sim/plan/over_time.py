@@ -14,7 +14,6 @@ are the metric registry's (`sim.metrics`: spend, CAC), applied to running totals
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from sim.metrics import METRICS
-from sim.plan.stats import t_quantile
+from sim.plan.stats import half_width
 from sim.results import period_weeks, week_starts
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
@@ -128,8 +127,7 @@ def net_difference(
     mean = d.mean(axis=0)
     half = np.zeros_like(mean)
     if n > 1:
-        t = t_quantile(0.5 + CONFIDENCE / 2, n - 1)
-        half = t * d.std(axis=0, ddof=1) / math.sqrt(n)
+        half = half_width(d.std(axis=0, ddof=1), n, CONFIDENCE)
     return NetDifference(mean, mean - half, mean + half, n, payback(mean, measured_dates(scenario)))
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -46,6 +47,12 @@ def t_quantile(p: float, df: int) -> float:
 def normal_quantile(p: float) -> float:
     """The standard normal quantile (scipy.stats.norm.ppf, likewise)."""
     return float(special.ndtri(p))
+
+
+def half_width(sd: Any, n: int, confidence: float = CONFIDENCE) -> Any:
+    """Half the t interval of a mean of n independent values with standard deviation `sd` (a
+    number, or an array of them)."""
+    return t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,7 @@ def paired_difference(
     mean = float(d.mean())
     half = 0.0
     if n > 1:
-        sd = float(d.std(ddof=1))
-        half = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+        half = half_width(float(d.std(ddof=1)), n, confidence)
     sign = -1.0 if direction == "lower" else 1.0
     better = int(np.sum(sign * d > 0))
     ties = int(np.sum(d == 0))
@@ -182,5 +188,5 @@ def summary_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tupl
     if len(x) < 2:
         m = float(x.mean()) if len(x) else math.nan
         return m, m
-    half = t_quantile(0.5 + confidence / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))
+    half = half_width(float(x.std(ddof=1)), len(x), confidence)
     return float(x.mean() - half), float(x.mean() + half)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.metrics import METRICS
-from sim.plan.stats import t_quantile
+from sim.plan.stats import half_width
 from sim.results import RunResult
 
 COMPARE_METRICS = (
@@ -89,7 +89,7 @@ def _row(name: str, base: RunResult, alt: RunResult) -> PairedRow:
     mean = float(d.mean()) if n else math.nan
     half = math.nan
     if n > 1:
-        half = t_quantile(0.975, n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
+        half = half_width(float(d.std(ddof=1)), n)  # 95%
     direction = METRICS[name].direction
     wins = d < 0 if direction == "lower" else d > 0
     return PairedRow(
