@@ -67,21 +67,11 @@ COUNTED = (
     "sal",
     "sal_acceptances",
     "sql_cold",
-    "opportunities",
-    "won",
-    "lost",
-    *(SOURCE_SERIES[base][src] for base in ("opportunities", "won") for src in SOURCE_NAMES),
 )
 SQL_COUNTED = ("sql", *SOURCE_SERIES["sql"].values())  # counted in batches (_qualified)
-VALUED = (
-    "mql_age_days",
-    "review_wait_hours",
-    "sql_wait_days",
-    "pipeline",
-    "revenue",
-    "cycle_days",
-    *(SOURCE_SERIES[base][src] for base in ("revenue", "pipeline") for src in SOURCE_NAMES),
-)
+VALUED = ("mql_age_days", "review_wait_hours")
+# the deals' flows (opportunities, pipeline, waits, cycles, won, lost, revenue) are recorded
+# from the deals at the end (_record_deals)
 
 LEAD_COLUMNS = {
     "key": np.uint64,
@@ -186,10 +176,12 @@ class FunnelModel:
 
     def run(self) -> ReplicationRecord:
         self.env.run(until=self.horizon + 1e-6)  # include the last week-end bookkeeping
+        opened = self._opened_deals()
+        self._record_deals(opened)
         self.rec.flush()
         self._record_cohorts()
         self._record_nurture()
-        revenue_credit, pipeline_credit = self._attribution()
+        revenue_credit, pipeline_credit = self._attribution(opened)
         self._let_go()
         return ReplicationRecord(
             weekly=self.rec.series,
@@ -525,7 +517,8 @@ class FunnelModel:
     def _open_deal(self, lead: int, at: float) -> float:
         """An AE takes the SQL up at `at`: the deal's terms, and so its close, come from the
         lead's own numbers. Its outcome is written now, stamped with its close time (an outcome
-        after the horizon never happens). Returns when it closes."""
+        after the horizon never happens); the deals' flows are recorded from the deals at the
+        end (`_record_deals`). Returns when it closes."""
         cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
         waited = at - deal.sql_time
         p_win = decisions.win_probability(
@@ -537,41 +530,22 @@ class FunnelModel:
             self.s.brand.win_rate_lift,
             waited,
         )
-        amount = card.amount
         close = at + card.cycle_hours
-        deal.won = card.win_u < p_win
-        if not deal.won:
+        won = deal.won = card.win_u < p_win
+        if not won:
             given_loss = (card.win_u - p_win) / (1 - p_win)
             deal.loss = decisions.loss_reason(cfg, deal.in_market, waited, given_loss)
-        deal.amount = amount
+        deal.amount = card.amount
         deal.opp_time = at
         self.reached[lead] = Stage.OPPORTUNITY
-        self.state[lead] = State.OPPORTUNITY
-        source = card.source
-        self._count["opportunities"](at)
-        self._count[SOURCE_SERIES["opportunities"][source]](at)
-        self._value["sql_wait_days"]((at, waited / HOURS_PER_DAY))
-        self._value["pipeline"]((at, amount))
-        self._value[SOURCE_SERIES["pipeline"][source]]((at, amount))
         if close < self.horizon:
-            self._closes(lead, deal, close, source)
+            deal.close_time = close
+            self.state[lead] = State.WON if won else State.LOST
+            if won:
+                self.reached[lead] = Stage.WON
+        else:
+            self.state[lead] = State.OPPORTUNITY
         return close
-
-    def _closes(self, lead: int, deal: Deal, close: float, source: int) -> None:
-        """The deal is won or lost at `close`."""
-        deal.close_time = close
-        self._value["cycle_days"]((close, (close - deal.opp_time) / HOURS_PER_DAY))
-        if not deal.won:
-            self.state[lead] = State.LOST
-            self._count["lost"](close)
-            self.rec.loss((close, deal.loss))
-            return
-        self.state[lead] = State.WON
-        self.reached[lead] = Stage.WON
-        self._count["won"](close)
-        self._count[SOURCE_SERIES["won"][source]](close)
-        self._value["revenue"]((close, deal.amount))
-        self._value[SOURCE_SERIES["revenue"][source]]((close, deal.amount))
 
     def _went_cold(self, lead: int, at: float) -> None:
         self.state[lead] = State.COLD
@@ -784,22 +758,61 @@ class FunnelModel:
         paid = self.plan.is_budget[channel]
         series["paid_leads"][:] = np.bincount(week[paid], minlength=self.weeks)[: self.weeks]
 
-    def _attribution(self) -> tuple[np.ndarray, np.ndarray]:
+    def _opened_deals(self) -> OpenedDeals:
+        """The deals an AE opened, as columns, in the order the leads became SQLs."""
+        opened = [(lead, d) for lead, d in self.deals.items() if d.opp_time == d.opp_time]
+        leads = np.array([lead for lead, _ in opened], np.int64)
+
+        def column(field: str, dtype: type = float) -> np.ndarray:
+            return np.array([getattr(d, field) for _, d in opened], dtype)
+
+        return OpenedDeals(
+            lead=leads,
+            source=self.leads["source"][leads],
+            sql_time=column("sql_time"),
+            opp_time=column("opp_time"),
+            close_time=column("close_time"),
+            amount=column("amount"),
+            won=column("won", bool),
+            loss=column("loss", np.int64),
+        )
+
+    def _record_deals(self, d: OpenedDeals) -> None:
+        """The deals' flows, from the deals themselves: each opened (the pipeline it adds, the
+        days it waited for an AE), then won or lost at its close (a close after the horizon
+        never happens: its time is NaN)."""
+        rec = self.rec
+        closed = ~np.isnan(d.close_time)
+        won, lost = closed & d.won, closed & ~d.won
+        every = np.ones(len(d.lead), bool)
+        rec.record("sql_wait_days", d.opp_time, (d.opp_time - d.sql_time) / HOURS_PER_DAY)
+        cycle_days = (d.close_time - d.opp_time) / HOURS_PER_DAY
+        rec.record("cycle_days", d.close_time[closed], cycle_days[closed])
+        rec.record("lost", d.close_time[lost])
+        rec.record_losses(d.close_time[lost], d.loss[lost])
+        for base, which, when, values in (
+            ("opportunities", every, d.opp_time, None),
+            ("pipeline", every, d.opp_time, d.amount),
+            ("won", won, d.close_time, None),
+            ("revenue", won, d.close_time, d.amount),
+        ):
+            for name, mine in (
+                (base, which),
+                *((name, which & (d.source == src)) for src, name in SOURCE_SERIES[base].items()),
+            ):
+                rec.record(name, when[mine], None if values is None else values[mine])
+
+    def _attribution(self, d: OpenedDeals) -> tuple[np.ndarray, np.ndarray]:
         """Credit won revenue and opened pipeline to channels, over each lead's touch path: the
         anonymous touches before it, its creating touch and its engagements (channels worked
         out here, for these leads only)."""
-        L = self.leads
-        deals = [(lead, d) for lead, d in self.deals.items() if d.opp_time == d.opp_time]
-        if not deals:
+        if not len(d.lead):
             empty = np.zeros((self.weeks, len(self.channel_names), len(ATTRIBUTION_MODELS)))
             return empty, empty.copy()
-        opened = np.array([lead for lead, _ in deals])
+        opened, opp_time, close_time, amount = d.lead, d.opp_time, d.close_time, d.amount
         paths = self._paths(opened)
-        opp_time = np.array([d.opp_time for _, d in deals])
-        close_time = np.array([d.close_time for _, d in deals])
-        amount = np.array([d.amount for _, d in deals])
-        won = np.array([d.won for _, d in deals]) & ~np.isnan(close_time)
-        sales = L["source"][opened] == Source.SALES
+        won = d.won & ~np.isnan(close_time)
+        sales = d.source == Source.SALES
         half_life = self.s.attribution.time_decay_half_life_days * HOURS_PER_DAY
         n_ch = len(self.channel_names)
         result = []
@@ -936,6 +949,19 @@ def deal_terms(
     amount = decisions.deal_amount(cfg, fit, normal(u[Lead.AMOUNT]))
     cycle = decisions.cycle_hours(cfg, normal(u[Lead.CYCLE]))
     return u[Lead.WIN].tolist(), np.asarray(amount).tolist(), np.asarray(cycle).tolist()
+
+
+class OpenedDeals(NamedTuple):
+    """The deals an AE opened, as columns (close_time NaN: still open at the end)."""
+
+    lead: np.ndarray
+    source: np.ndarray
+    sql_time: np.ndarray
+    opp_time: np.ndarray
+    close_time: np.ndarray
+    amount: np.ndarray
+    won: np.ndarray  # its draw says won (it happened only if it closed)
+    loss: np.ndarray  # the reason, if lost
 
 
 @dataclass(slots=True)

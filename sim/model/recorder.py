@@ -139,6 +139,15 @@ class Recorder:
         """For events off the hot path: a value of the named flow at `hours`."""
         self._values[name].add((hours, value))
 
+    def record(self, name: str, hours: np.ndarray, values: np.ndarray | None = None) -> None:
+        """Events of the named flow at `hours` (one each, or these values), known at once: into
+        the weekly series directly (those past the horizon never happen)."""
+        self._bucket(self.series[name], hours, values)
+
+    def record_losses(self, hours: np.ndarray, codes: np.ndarray) -> None:
+        """Deals lost at `hours`, with their LOSS_REASONS codes, known at once."""
+        self._tabulate(self.loss_reasons, hours, codes)
+
     def flush(self) -> None:
         """Add the journals so far to the weekly arrays. Events stamped past the horizon (an
         outcome due after the simulation ends) are left out: they never happen."""
@@ -152,10 +161,7 @@ class Recorder:
                 flow.clear()
         for flow, table in ((self._reasons, self.reasons), (self._losses, self.loss_reasons)):
             if flow:
-                when, codes = flow.columns()
-                weeks = (when * _PER_HOUR).astype(int)
-                keep = weeks < self.weeks
-                np.add.at(table, (weeks[keep], codes.astype(int)[keep]), 1.0)
+                self._tabulate(table, *flow.columns())
                 flow.clear()
         for flow, name in ((self.work, "sdr_mql_hours"), (self.junk_work, "sdr_junk_hours")):
             if flow:
@@ -190,6 +196,12 @@ class Recorder:
             clock = self.schedule.business_hours_between(when - wait, when)
         limit = np.where(demo, self.demo_sla_hours, self.sla_hours)
         return (clock <= limit + 1e-9).astype(float)
+
+    def _tabulate(self, table: np.ndarray, hours: np.ndarray, codes: np.ndarray) -> None:
+        """One count per event in its week's row and its code's column."""
+        weeks = (hours * _PER_HOUR).astype(int)
+        keep = weeks < self.weeks
+        np.add.at(table, (weeks[keep], codes.astype(int)[keep]), 1.0)
 
     def _bucket(self, series: np.ndarray, hours: np.ndarray, values: np.ndarray | None) -> None:
         weeks = (hours * _PER_HOUR).astype(int)
