@@ -17,18 +17,42 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
+import numpy as np
 import simpy
 
 from sim.clock import HOURS_PER_DAY
+from sim.model import decisions, numbers
+from sim.model.numbers import Lead
+from sim.model.transforms import normal
 from sim.queueing import Wake, call_later
-from sim.scenario import Sales
+from sim.scenario import Deals, Sales
 
 # open_deal(lead, when it opens) -> when it closes; went_cold(lead, when it went cold);
 # promise(lead) -> how promising a waiting SQL is (its expected deal value)
 OpenDeal = Callable[[int, float], float]
 WentCold = Callable[[int, float], None]
 Promise = Callable[[int], float]
+
+DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)
+
+
+class DealTerms(NamedTuple):
+    """Per lead: its deal's win uniform, size and opportunity-to-close hours."""
+
+    win_u: np.ndarray
+    amount: np.ndarray
+    cycle_hours: np.ndarray
+
+
+def deal_terms(cfg: Deals, keys: np.ndarray, fit: np.ndarray) -> DealTerms:
+    """Each lead's deal terms, from its own numbers: fixed when the lead is created (a batch),
+    read when an AE opens the deal."""
+    u = numbers.lead_fields(keys, DEAL_FIELDS)
+    amount = decisions.deal_amount(cfg, fit, normal(u[Lead.AMOUNT]))
+    cycle = decisions.cycle_hours(cfg, normal(u[Lead.CYCLE]))
+    return DealTerms(u[Lead.WIN], np.asarray(amount, float), np.asarray(cycle, float))
 
 
 class AeDesk:

@@ -355,7 +355,7 @@ def cumsum_by_lead(values: np.ndarray, offset: np.ndarray) -> np.ndarray:
     lengths = np.diff(offset)
     length_class = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
     length_class[lengths == 0] = -1
-    for c in np.unique(length_class[length_class >= 0]).tolist():
+    for c in np.flatnonzero(np.bincount(length_class[length_class >= 0])).tolist():
         leads = np.nonzero(length_class == c)[0]
         width = int(lengths[leads].max())
         position = offset[leads][:, None] + np.arange(width)[None, :]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from array import array
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -38,16 +37,15 @@ from sim.model.codes import (
     State,
 )
 from sim.model.columns import Columns, rows_of_ranges
-from sim.model.deals import AeDesk
-from sim.model.numbers import Lead, Visit, visit_base
+from sim.model.deals import AeDesk, deal_terms
+from sim.model.numbers import Visit, visit_base
 from sim.model.outbound import Prospecting, SourcedLeads
 from sim.model.recorder import ATTRIBUTION_MODELS, Recorder, ReplicationRecord
 from sim.model.review import PASS, STOP_JUNK, ReviewDesk
 from sim.model.sales import MqlVisit, SdrDesk
-from sim.model.transforms import normal
 from sim.model.trust import TeamTrust
 from sim.queueing import Wake, call_later
-from sim.scenario import Deals, Scenario
+from sim.scenario import Scenario
 
 IGNORED, UNRESPONSIVE = REASON["ignored"], REASON["unresponsive"]
 NO_VERDICT = -1  # a lead's last reason while none is given (never an MQL, or one awaiting it)
@@ -113,7 +111,9 @@ class FunnelModel:
         )
         self.leads = Columns(LEAD_COLUMNS, capacity=8192)
         self.touches = Columns(TOUCH_COLUMNS, capacity=65536)
-        self.touch_time = array("d")  # the same touch times, for bisect on the hot path
+        # the same touch times, for bisect on the hot path: a list (bisect on an array makes a
+        # float object at every probe)
+        self.touch_time: list[float] = []
         self.touch_demo = bytearray()  # per touch: 1 if it is a demo request (read per MQL)
         self.touch_rows = self.touches.rows  # full-capacity columns, for single-row reads
         self.cards: dict[int, Card] = {}
@@ -293,7 +293,7 @@ class FunnelModel:
         for the recycling bisect and their demo-request flags. Returns the first one's index."""
         first = self.touches.n
         self.touches.append(**columns)
-        self.touch_time.frombytes(columns["time"].astype(np.float64).tobytes())
+        self.touch_time += columns["time"].tolist()
         self.touch_demo += demo
         return first
 
@@ -307,7 +307,7 @@ class FunnelModel:
     ) -> None:
         """Cards for the leads of a batch that will become MQLs (the others never reach sales)."""
         s = self.s
-        win, amount, cycle = deal_terms(s.deals, new.key[idx], new.fit[idx])
+        terms = deal_terms(s.deals, new.key[idx], new.fit[idx])
         first = visit_base(0)  # the first MQL visit's words: decision, review, first attempt
         decide, review, attempt = (
             numbers.derive(new.key[idx], first + w)
@@ -329,9 +329,9 @@ class FunnelModel:
             ((new.junk_type[idx] == 0) & need).tolist(),
             touch_start[idx].tolist(),
             touch_end[idx].tolist(),
-            win,
-            amount,
-            cycle,
+            terms.win_u.tolist(),
+            terms.amount.tolist(),
+            terms.cycle_hours.tolist(),
             list(zip(*numbers.thirds(decide), strict=True)),
             list(zip(*numbers.thirds(review), strict=True)),
             list(zip(*numbers.halves(attempt), strict=True)),
@@ -581,7 +581,6 @@ class FunnelModel:
             touch_end=touch + 1,
         )
         self._extend_state(n)
-        win, amount, cycle = deal_terms(self.s.deals, sourced.key, sourced.fit)
         created = sourced.created.tolist()
         columns = (
             sourced.key.tolist(),
@@ -598,9 +597,9 @@ class FunnelModel:
             sourced.need.tolist(),
             touch.tolist(),
             (touch + 1).tolist(),
-            win,
-            amount,
-            cycle,
+            sourced.win_u.tolist(),
+            sourced.amount.tolist(),
+            sourced.cycle_hours.tolist(),
             [(0.0, 0.0, 0.0)] * n,  # never an MQL: no visit numbers
             [(0.0, 0.0, 0.0)] * n,
             [(0.0, 0.0)] * n,
@@ -935,20 +934,6 @@ class Card(NamedTuple):
     decide: tuple[float, float, float]
     review: tuple[float, float, float]
     first_attempt: tuple[float, float]
-
-
-CARD_DEAL_FIELDS = (Lead.WIN, Lead.AMOUNT, Lead.CYCLE)
-
-
-def deal_terms(
-    cfg: Deals, keys: np.ndarray, fit: np.ndarray
-) -> tuple[list[float], list[float], list[float]]:
-    """Per lead, its deal's win uniform, size and cycle hours, from its own numbers: fixed when
-    the lead is created (a batch), read when an AE opens the deal."""
-    u = numbers.lead_fields(keys, CARD_DEAL_FIELDS)
-    amount = decisions.deal_amount(cfg, fit, normal(u[Lead.AMOUNT]))
-    cycle = decisions.cycle_hours(cfg, normal(u[Lead.CYCLE]))
-    return u[Lead.WIN].tolist(), np.asarray(amount).tolist(), np.asarray(cycle).tolist()
 
 
 class OpenedDeals(NamedTuple):

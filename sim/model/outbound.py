@@ -26,6 +26,7 @@ import numpy as np
 
 from sim.clock import HOURS_PER_WEEK
 from sim.model import decisions, numbers, transforms
+from sim.model.deals import deal_terms
 from sim.model.numbers import Lead
 from sim.scenario import Scenario
 
@@ -45,6 +46,9 @@ class SourcedLeads:  # also iterated as its columns, in this order
     authority: np.ndarray
     in_market: np.ndarray
     missing_bant: np.ndarray
+    win_u: np.ndarray  # the deal's terms (deals.deal_terms), drawn with the rest
+    amount: np.ndarray
+    cycle_hours: np.ndarray
 
     def __len__(self) -> int:
         return len(self.key)
@@ -60,6 +64,9 @@ class SourcedLeads:  # also iterated as its columns, in this order
                 self.authority,
                 self.in_market,
                 self.missing_bant,
+                self.win_u,
+                self.amount,
+                self.cycle_hours,
             )
         )
 
@@ -140,4 +147,5 @@ class Prospecting:
         in_market = u[Lead.IN_MARKET] < sales.outbound_in_market_share
         code = 8 * need + 4 * budget + 2 * authority + in_market  # the case, as in __init__
         missing = self._missing_by_code[code]
-        return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing)
+        terms = deal_terms(s.deals, key, fit)
+        return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing, *terms)
