@@ -117,10 +117,13 @@ class ChannelPlan:
         factor = 1.0 - cpl_reduction * np.atleast_1d(awareness)[:, None]
         return self.base_cpl[None, :] * factor
 
-    def expected_leads(self, awareness: np.ndarray, cpl_reduction: float) -> np.ndarray:
-        """Expected leads per week (rows) and channel (columns)."""
+    def expected_leads(
+        self, awareness: np.ndarray, cpl_reduction: float, first_week: int = 0
+    ) -> np.ndarray:
+        """Expected leads per week (rows) and channel (columns) of the weeks from `first_week`
+        on, one per awareness level (the budgets of those very weeks)."""
         cpl = self.cpl(awareness, cpl_reduction)
-        budget = self.budget[: len(awareness)]
+        budget = self.budget[first_week : first_week + len(awareness)]
         paid = np.divide(budget, cpl, out=np.zeros_like(cpl), where=cpl > 0)
         organic = self.organic_leads[None, :] * (
             1.0 + self.awareness_lift[None, :] * awareness[:, None]
