@@ -337,9 +337,9 @@ class FunnelModel:
             terms.win_u.tolist(),
             terms.amount.tolist(),
             terms.cycle_hours.tolist(),
-            list(zip(*numbers.thirds(decide), strict=True)),
-            list(zip(*numbers.thirds(review), strict=True)),
-            list(zip(*numbers.halves(attempt), strict=True)),
+            _rows(numbers.thirds(decide)),
+            _rows(numbers.thirds(review)),
+            _rows(numbers.halves(attempt)),
         )
         leads = (base + idx).tolist()
         self.cards.update(zip(leads, self._cards(columns), strict=True))
@@ -463,7 +463,8 @@ class FunnelModel:
         if verdict == decisions.SQL:
             self.sdr.credit_sql(visit)
             self.left_at[lead] = at
-            self._qualified(range(lead, lead + 1), [at], [in_market], [missing])
+            deal = Deal(at, in_market, missing, card.fit, card.win_u, card.amount, card.cycle_hours)
+            self._qualified(range(lead, lead + 1), [at], [deal], card.source)
         elif verdict in decisions.RECYCLE_REASONS:
             self._recycle(visit, at, verdict)
         else:
@@ -491,20 +492,19 @@ class FunnelModel:
 
     # ---- SQLs and opportunities -------------------------------------------------------------
 
-    def _qualified(
-        self, leads: range, at: list[float], in_market: list[bool], missing: list[int]
-    ) -> None:
-        """The leads (consecutive, of one source, in time order) are SQLs at `at`: AEs take up
-        the first ones then if they have room, the others join the line for an AE at their
-        moments. One call for a week's sales-sourced SQLs; one lead for an MQL that qualified."""
+    def _qualified(self, leads: range, at: list[float], deals: list[Deal], source: int) -> None:
+        """The leads (consecutive, of one source, in time order) are SQLs at `at`, with their
+        deals to be: AEs take up the first ones then if they have room, the others join the line
+        for an AE at their moments. One call for a week's sales-sourced SQLs; one lead for an
+        MQL that qualified."""
         if not leads:
             return
         n = len(leads)
         self.reached[leads.start : leads.stop] = [Stage.SQL] * n
         self.state[leads.start : leads.stop] = [State.SQL_WAIT] * n
-        self.deals.update(zip(leads, map(Deal, at, in_market, missing), strict=True))
+        self.deals.update(zip(leads, deals, strict=True))
         self._count_sqls["sql"](at)
-        self._count_sqls[SOURCE_SERIES["sql"][self.cards[leads.start].source]](at)
+        self._count_sqls[SOURCE_SERIES["sql"][source]](at)
         opened = self.ae.open_first(leads, at)
         env, now, waits = self.env, self.env.now, self._sql_waits
         for lead, t in zip(leads[opened:], at[opened:], strict=True):
@@ -516,31 +516,30 @@ class FunnelModel:
     def _promise(self, lead: int) -> float:
         """How promising a waiting SQL looks to sales: its expected deal value by what is known
         (fit, BANT, timing), not by the deal's own draw."""
-        card, deal = self.cards[lead], self.deals[lead]
-        return decisions.deal_promise(self.s.deals, card.fit, deal.in_market, deal.missing_bant)
+        deal = self.deals[lead]
+        return decisions.deal_promise(self.s.deals, deal.fit, deal.in_market, deal.missing_bant)
 
     def _open_deal(self, lead: int, at: float) -> float:
         """An AE takes the SQL up at `at`: the deal's terms, and so its close, come from the
         lead's own numbers. Its outcome is written now, stamped with its close time (an outcome
         after the horizon never happens); the deals' flows are recorded from the deals at the
         end (`_record_deals`). Returns when it closes."""
-        cfg, card, deal = self.s.deals, self.cards[lead], self.deals[lead]
+        cfg, deal = self.s.deals, self.deals[lead]
         waited = at - deal.sql_time
         p_win = decisions.win_probability(
             cfg,
-            card.fit,
+            deal.fit,
             deal.in_market,
             deal.missing_bant,
             self.awareness_list[min(int(at // HOURS_PER_WEEK), self.weeks - 1)],
             self.s.brand.win_rate_lift,
             waited,
         )
-        close = at + card.cycle_hours
-        won = deal.won = card.win_u < p_win
+        close = at + deal.cycle_hours
+        won = deal.won = deal.win_u < p_win
         if not won:
-            given_loss = (card.win_u - p_win) / (1 - p_win)
+            given_loss = (deal.win_u - p_win) / (1 - p_win)
             deal.loss = decisions.loss_reason(cfg, deal.in_market, waited, given_loss)
-        deal.amount = card.amount
         deal.opp_time = at
         self.reached[lead] = Stage.OPPORTUNITY
         if close < self.horizon:
@@ -587,37 +586,20 @@ class FunnelModel:
         )
         self._extend_state(n)
         created = sourced.created.tolist()
-        columns = (
-            sourced.key.tolist(),
-            created,
-            [self.sales_channel] * n,
-            [Source.SALES] * n,
-            [0] * n,
-            sourced.need.tolist(),
-            sourced.budget.tolist(),
-            sourced.authority.tolist(),
-            created,
-            [math.inf] * n,
-            sourced.fit.tolist(),
-            sourced.need.tolist(),
-            touch.tolist(),
-            (touch + 1).tolist(),
-            sourced.win_u.tolist(),
-            sourced.amount.tolist(),
-            sourced.cycle_hours.tolist(),
-            [(0.0, 0.0, 0.0)] * n,  # never an MQL: no visit numbers
-            [(0.0, 0.0, 0.0)] * n,
-            [(0.0, 0.0)] * n,
-        )
-        leads = range(base, base + n)
-        self.cards.update(zip(leads, self._cards(columns), strict=True))
         due = bisect.bisect_left(created, self.horizon)  # in time order (outbound.py)
-        self._qualified(
-            leads[:due],
-            created[:due],
-            sourced.in_market[:due].tolist(),
-            sourced.missing_bant[:due].tolist(),
+        deals = list(
+            map(
+                Deal,
+                created[:due],
+                sourced.in_market[:due].tolist(),
+                sourced.missing_bant[:due].tolist(),
+                sourced.fit[:due].tolist(),
+                sourced.win_u[:due].tolist(),
+                sourced.amount[:due].tolist(),
+                sourced.cycle_hours[:due].tolist(),
+            )
         )
+        self._qualified(range(base, base + due), created[:due], deals, Source.SALES)
 
     # ---- weekly bookkeeping -------------------------------------------------------------------
 
@@ -899,6 +881,12 @@ class FunnelModel:
         np.add.at(series, weeks[keep], amount[influenced][keep])
 
 
+def _rows(columns: tuple[np.ndarray, ...]) -> list[tuple[float, ...]]:
+    """Columns of numbers as rows of Python floats (read one at a time on the per-event path,
+    where a numpy scalar costs several times a float)."""
+    return list(zip(*(column.tolist() for column in columns), strict=True))
+
+
 class _Paths:
     """Touch paths of credited leads, anonymous touches included, grouped by lead."""
 
@@ -914,8 +902,9 @@ class _Paths:
 
 
 class Card(NamedTuple):
-    """What the per-event path reads about a lead that reaches sales (an MQL-to-be or a
-    sales-sourced SQL): immutable, built in one batch when the lead is created."""
+    """What the per-event path reads about a lead that will become an MQL: immutable, built in
+    one batch when the lead is created (sales-sourced SQLs need none: their deals carry what
+    the AEs read)."""
 
     key: int
     created: float
@@ -956,14 +945,18 @@ class OpenedDeals(NamedTuple):
 
 @dataclass(slots=True)
 class Deal:
-    """A lead's life from SQL on (only SQLs get one)."""
+    """A lead's life from SQL on (only SQLs get one): what is known of it, its terms (the
+    lead's own numbers, fixed when it was created), and what became of it."""
 
     sql_time: float
     in_market: bool
     missing_bant: int
+    fit: float
+    win_u: float  # its win uniform, size and opportunity-to-close hours (deals.deal_terms)
+    amount: float
+    cycle_hours: float
     opp_time: float = math.nan
     close_time: float = math.nan
-    amount: float = 0.0
     won: bool = False
     loss: int = -1
 
