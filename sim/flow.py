@@ -1337,11 +1337,11 @@ def _inbound_sql_by_class(ctx: Context, flows: list[LeadFlows]) -> np.ndarray:
 
 
 def _creation_matrix(leads: np.ndarray) -> np.ndarray:
-    """M[w, c] = leads created in week c, for w >= c: M @ per-lead flow by week offset is the
-    flow by absolute week (a convolution)."""
+    """M[w, o] = leads created in week w - o (0 for o > w): M @ per-lead flow by week offset o
+    is the flow by absolute week w (a convolution)."""
     weeks = len(leads)
-    offset = np.arange(weeks)[:, None] - np.arange(weeks)[None, :]
-    return np.where(offset >= 0, leads[None, :], 0.0)
+    offset = np.arange(weeks)[:, None] - np.arange(weeks)[None, :]  # w - o
+    return np.where(offset >= 0, leads[np.maximum(offset, 0)], 0.0)
 
 
 @dataclass(frozen=True)

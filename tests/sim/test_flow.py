@@ -157,6 +157,20 @@ def test_estimate_and_engine_apply_the_same_rule(monkeypatch, rule, replacement,
     assert np.sign(engine_change) == np.sign(estimate_change) != 0
 
 
+def test_flows_per_lead_are_convolved_with_the_weeks_leads_were_created():
+    """Leads created 1, 1, 1, then 10 a week, each an SQL one week after its creation: SQLs by
+    week are 0, 1, 1, 1, 10, 10 (the matrix once weighted the offsets by the first weeks'
+    volumes, which only agrees while volume is constant)."""
+    leads = np.array([1.0, 1.0, 1.0, 10.0, 10.0, 10.0])
+    per_lead = np.array([0.0, 1.0, 0.0, 0.0, 0.0, 0.0])  # by weeks since creation
+    by_week = flow._creation_matrix(leads) @ per_lead
+    np.testing.assert_allclose(by_week, [0.0, 1.0, 1.0, 1.0, 10.0, 10.0])
+    spread = np.array([0.5, 0.25, 0.25, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(
+        flow._creation_matrix(leads) @ spread, np.convolve(leads, spread)[: len(leads)]
+    )
+
+
 def test_attempt_shares_are_attempts_allowed_over_its_number():
     for effort in (0.0, 0.13, 0.5, 0.999, 1.0):
         uniform = (np.arange(20000) + 0.5) / 20000
