@@ -383,7 +383,7 @@ _METRICS = [
         "Cost per MQL",
         "currency/MQL",
         "Marketing spend in the period per MQL (marketing leads of the period, each once).",
-        lambda t: ratio(_spend(t), t["mql"]),
+        lambda t: ratio(_spend(t), t["cohort_mql"]),
         "lower",
         COUNT,
     ),

@@ -139,6 +139,14 @@ def test_the_period_cpl_is_the_weekly_line_weighted_by_paid_leads(result: RunRes
     assert result.summary["spend"].mean > spend.sum()
 
 
+def test_cost_per_mql_is_the_spend_over_the_mqls_card(result: RunResult):
+    """In every replication, the marketing spend of the period over its MQLs (the card's count:
+    marketing leads of the period, each once). It once divided by first MQL events in the
+    period, which count partner leads and leads created before it: about a quarter too low."""
+    for row in result.per_replication:
+        assert row["cost_per_mql"] == pytest.approx(row["spend"] / row["mql"], rel=1e-12)
+
+
 def test_cpl_is_the_same_figure_in_the_json_csv_and_table(result: RunResult, tmp_path: Path):
     cpl = result.summary["cpl"]
     assert result.to_json()["metrics"]["cpl"]["mean"] == cpl.mean
