@@ -40,7 +40,7 @@ from sim.model.columns import Columns, rows_of_ranges
 from sim.model.deals import AeDesk, deal_terms
 from sim.model.numbers import Visit, visit_base
 from sim.model.outbound import Prospecting, SourcedLeads
-from sim.model.recorder import ATTRIBUTION_MODELS, Recorder, ReplicationRecord
+from sim.model.recorder import ATTRIBUTION_MODELS, Flow, Recorder, ReplicationRecord
 from sim.model.review import PASS, STOP_JUNK, ReviewDesk
 from sim.model.sales import MqlVisit, SdrDesk
 from sim.model.trust import TeamTrust
@@ -124,6 +124,7 @@ class FunnelModel:
         self.visits: list[int] = []  # per lead: MQL visits so far
         self.reached: list[int] = []  # per lead: the furthest Stage
         self.left_at: list[float] = []  # per lead: when it left nurture for good
+        self.mql_at: list[float] = []  # per lead: its last MQL moment
         self.state: list[int] = []  # per lead: its State now
         self.last_reason: list[int] = []  # per lead: its last rejection reason (NO_VERDICT: none)
 
@@ -172,6 +173,7 @@ class FunnelModel:
         self._count = {name: rec.counter(name) for name in COUNTED}
         self._value = {name: rec.valued(name) for name in VALUED}
         self._count_sqls = {name: rec.counter_batch(name) for name in SQL_COUNTED}
+        self._cold_in_sales = Flow()  # (from, to): with sales, its lead gone cold (_leaves_sales)
         self._record_spend()
         self.env.process(self._weekly())
 
@@ -330,6 +332,7 @@ class FunnelModel:
             new.authority[idx].tolist(),
             new.onset[idx].tolist(),
             new.window_end[idx].tolist(),
+            new.cold_time[idx].tolist(),
             new.fit[idx].tolist(),
             ((new.junk_type[idx] == 0) & need).tolist(),
             touch_start[idx].tolist(),
@@ -354,6 +357,7 @@ class FunnelModel:
         self.visits += [0] * n
         self.reached += [Stage.LEAD] * n
         self.left_at += [math.inf] * n
+        self.mql_at += [math.nan] * n
         self.state += [State.NURTURE] * n
         self.last_reason += [NO_VERDICT] * n
 
@@ -377,6 +381,7 @@ class FunnelModel:
         card = self.cards[lead]
         visit = self.visits[lead]
         self.visits[lead] = visit + 1
+        self.mql_at[lead] = now
         self.last_reason[lead] = NO_VERDICT  # this MQL awaits its own verdict
         if self.reached[lead] < Stage.MQL:
             self.reached[lead] = Stage.MQL
@@ -395,6 +400,7 @@ class FunnelModel:
         self.rec.add("spend_review", now, cfg.cost_per_review)
         self.rec.add("reviewer_hours", now, desk.reviewer_hours_per_review)
         self.state[visit.lead] = State.REVIEW
+        self.in_sales += 1  # with sales or in review from now on
         verdict = desk.verdict(visit, not card.need)
         if verdict == PASS:
             self._count["reviewed"](handoff)
@@ -402,11 +408,14 @@ class FunnelModel:
             if cfg.attach_evidence:
                 visit.merit = 1.0 if card.valid else 0.0
             call_later(self.env, handoff - now, self._reviewed, (visit, score))
-            self.in_sales += 1
         elif done < self.horizon:  # a verdict after the end never happens: still in review
             self._count["review_stopped"](done)
             reason = REASON["review_junk"] if verdict == STOP_JUNK else REASON["review_poor_fit"]
             self._close_lead(visit.lead, done, reason)
+            call_later(self.env, done - now, self._review_stops, visit)
+
+    def _review_stops(self, event: Wake) -> None:
+        self._leaves_sales(event._value)
 
     def _reviewed(self, event: Wake) -> None:
         visit, score = event._value
@@ -429,14 +438,14 @@ class FunnelModel:
 
     def ignored(self, visit: MqlVisit, at: float) -> None:
         if at < self.horizon:
-            self.in_sales -= 1
+            self._leaves_sales(visit)
             self._recycle(visit, at, IGNORED)
 
     def unreached(self, visit: MqlVisit, rep: int, at: float) -> None:
         """Every attempt met silence: to the rep, one more MQL that was not a real lead."""
         if at < self.horizon:
             self.trust.experience(rep, good=False)
-            self.in_sales -= 1
+            self._leaves_sales(visit)
             self._recycle(visit, at, UNRESPONSIVE)
 
     def contacted(self, visit: MqlVisit, rep: int, at: float) -> None:
@@ -444,7 +453,7 @@ class FunnelModel:
         if at >= self.horizon:
             return
         lead, card = visit.lead, visit.card
-        self.in_sales -= 1
+        self._leaves_sales(visit)
         good = decisions.proved_good(card.junk > 0, card.need)
         if card.junk:
             self.trust.experience(rep, good)
@@ -469,6 +478,14 @@ class FunnelModel:
             self._recycle(visit, at, verdict)
         else:
             self._close_lead(lead, at, verdict)
+
+    def _leaves_sales(self, visit: MqlVisit) -> None:
+        """The MQL is no longer with sales (or in review): one fewer there; if its lead went
+        cold while there, when it was there and gone from nurture too (`_record_nurture`)."""
+        self.in_sales -= 1
+        now, cold = self.env.now, visit.card.cold
+        if cold < now:
+            self._cold_in_sales.add((max(visit.t_mql, cold), now))
 
     def _close_lead(self, lead: int, at: float, reason: int) -> None:
         """Disqualified for good (junk, poor fit): it leaves the funnel with its reason."""
@@ -631,9 +648,10 @@ class FunnelModel:
         series["ae_hours"][week] = ae_duty
         series["ae_opportunity_hours"][week] = opp_hours
         series["outbound_hours"][week] = sdr_prospecting + ae_prospecting
-        if week + 1 < self.weeks:
-            self._add_sourced(self.prospecting.week(week, sdr_prospecting, ae_prospecting))
-            series["accounts_worked"][week] = self.prospecting.worked
+        sourced = self.prospecting.week(week, sdr_prospecting, ae_prospecting)
+        series["accounts_worked"][week] = self.prospecting.worked
+        if week + 1 < self.weeks:  # the last week's conversations are SQLs after the horizon
+            self._add_sourced(sourced)
 
         self.trust.weekly_exchange(self.sdr.busy_hours, duty)
         self.sdr.new_week()
@@ -692,6 +710,23 @@ class FunnelModel:
                 name = f"cohort_{stage_name}_{SOURCE_NAMES[source]}"
                 series[name][:] = np.bincount(week[reached_s >= stage], minlength=self.weeks)
 
+    def _gone_while_with_sales(self, ends: np.ndarray) -> np.ndarray:
+        """At each of the times `ends`: MQLs with sales (or in review) whose lead has gone cold
+        (so `gone` counts them already): the ones that left (`_leaves_sales`), and the ones
+        still there at the end (from their last MQL moment on)."""
+        start, stop = self._cold_in_sales.columns()
+        state = np.asarray(self.state, np.int8)
+        there = np.nonzero((state == State.SALES) | (state == State.REVIEW))[0]
+        cold = self.leads["cold"][there]
+        cold_there = cold < np.inf
+        start = np.concatenate(
+            (start, np.maximum(np.asarray(self.mql_at)[there], cold)[cold_there])
+        )
+        stop = np.concatenate((stop, np.full(int(cold_there.sum()), np.inf)))
+        began = np.searchsorted(np.sort(start), ends, side="right")
+        ended = np.searchsorted(np.sort(stop), ends, side="right")
+        return began - ended
+
     def _mql_outcomes(self) -> np.ndarray:
         """Marketing MQLs that did not become SQLs, by creation week and last reason (the last
         column: no verdict yet at the end), each lead once."""
@@ -732,7 +767,8 @@ class FunnelModel:
         ends = (np.arange(self.weeks) + 1) * HOURS_PER_WEEK
         joined = np.searchsorted(np.sort(L["created"][inbound]), ends, side="right")
         gone = np.searchsorted(np.sort(leave), ends, side="right")
-        series["in_nurture"][:] = np.maximum(joined - gone - series["in_sales"], 0)
+        with_sales = series["in_sales"] - self._gone_while_with_sales(ends)  # not counted twice
+        series["in_nurture"][:] = np.maximum(joined - gone - with_sales, 0)
         nur = self.s.nurture
         series["nurture_touches"][:] = series["in_nurture"] * nur.touches_per_week
         series["spend_nurture"][:] = (
@@ -916,6 +952,7 @@ class Card(NamedTuple):
     authority: bool
     onset: float
     window_end: float
+    cold: float  # when it stops engaging (it may be with sales then)
     fit: float
     valid: bool  # a real prospect (not junk, a real need): what the review's evidence shows
     touch_start: int

@@ -300,3 +300,31 @@ def test_no_touch_or_mql_precedes_its_lead_s_creation():
     assert not early.any(), f"{early.sum()} engagements before their lead was created"
     assert not unsorted.any(), f"{unsorted.sum()} touch paths out of time order"
     assert np.all(record.weekly["mql_age_days"] >= 0), "an MQL before its lead was created"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # a swamped desk (one rep who follows every MQL up): leads go cold waiting for it
+        {"sales": {"sdr_count": 1}, "trust": {"share_follow_all": 1.0, "share_follow_none": 0.0}},
+        {"definitions": {"review_step": True}, "review": {"reviewer_hours_per_week": 4.0}},
+    ],
+    ids=["one SDR", "review backlog"],
+)
+def test_the_last_week_s_levels_are_the_leads_states_at_the_end(settings: dict) -> None:
+    """At the last week's end (the horizon) "in sales" is every MQL with sales or in review,
+    stopped ones included, and "in nurture" every inbound lead in nurture that has not gone cold
+    yet. The levels once counted a lead that went cold while with sales out of nurture twice,
+    and left MQLs the review would stop out of "in sales"."""
+    s = Scenario.model_validate({"simulation": {"weeks": 30, "warmup_weeks": 4}, **settings})
+    model, record = run(s, 5)
+    state = np.asarray(model.state)
+    L = model.leads
+    with_sales = (state == State.SALES) | (state == State.REVIEW)
+    nurturing = (
+        (state == State.NURTURE) & (L["source"] != Source.SALES) & (L["cold"] > model.horizon)
+    )
+    assert with_sales.sum() > 100, "the case needs a backlog to test anything"
+    assert (with_sales & (L["cold"] <= model.horizon)).sum() > 10, "and leads gone cold in it"
+    assert record.weekly["in_sales"][-1] == with_sales.sum()
+    assert record.weekly["in_nurture"][-1] == nurturing.sum()
