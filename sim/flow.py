@@ -374,7 +374,7 @@ def _context(scenario: Scenario) -> Context:
         weeks=weeks,
         window=period_weeks(scenario, "horizon"),
         plan=plan,
-        leads=plan.expected_leads(awareness, brand.cpl_reduction),
+        leads=plan.expected_leads(awareness, brand.cpl_reduction, 0),
         awareness=awareness,
         levels=levels,
         level_weights=_level_weights(awareness, levels),
@@ -816,7 +816,8 @@ def _review(
     events.add("leave", done, stop)
     events.add("reviewed", handoff, passed)
     events.add("review_wait_hours", handoff, passed * (handoff - moment))
-    events.add("in_sales_in", moment, passed)
+    events.add("in_sales_in", moment, 1.0)  # with sales or in review from the MQL moment
+    _leave_sales(smp, states, events, done, stop)
     case = np.full(len(moment), NO_EVIDENCE)
     if cfg.attach_evidence:
         case = np.where(~junk & need, VALID, NOT_VALID)
@@ -855,7 +856,7 @@ def _work(
     ignored = passed - followed
     glance = pick + sales.glance_hours
     events.add("ignored", glance, ignored)
-    events.add("in_sales_out", glance, ignored)
+    _leave_sales(smp, states, events, glance, ignored)
     _sdr_time(events, pick, ignored * sales.glance_hours, junk)
     wait = pick - raised  # speed to lead counts from the hand-raise
     events.add("first_attempts", pick, followed)
@@ -884,12 +885,25 @@ def _work(
         events.add("sdr_work", submitted, made * hours[:, attempt])
         done = at + sales.attempt_hours + sales.discovery_hours
         contact = made * chance[:, attempt]
-        events.add("in_sales_out", done, contact)
+        _leave_sales(smp, states, events, done, contact)
         _contacted(scenario, smp, tables, states, done, contact, events, sqls, branches)
         unreached = exactly[:, attempt] * alive[:, attempt] * (1 - chance[:, attempt])
         gave_up = at + sales.attempt_hours
-        events.add("in_sales_out", gave_up, unreached)
+        _leave_sales(smp, states, events, gave_up, unreached)
         branches.append((gave_up, unreached, False))
+
+
+def _leave_sales(
+    smp: Sample, states: States, events: Events, when: np.ndarray, chance: np.ndarray
+) -> None:
+    """Each visit leaves sales (or review) at `when` with `chance`; the part of its stay after
+    its lead went cold is counted too, since `_gone` has the lead out of nurture already then
+    (`_nurture_series` subtracts it once)."""
+    events.add("in_sales_out", when, chance)
+    since = np.maximum(states.moment, smp.cold[states.lead])
+    cold = chance * (since < when)
+    events.add("cold_in_sales_in", since, cold)
+    events.add("cold_in_sales_out", when, cold)
 
 
 def _within_sla(
@@ -1242,7 +1256,7 @@ def _weekly(scenario: Scenario) -> dict[str, np.ndarray]:
         out[name] = cohort(ctx, flows, name)
     _fixed_series(ctx, out)
     _nurture_series(ctx, flows, out)
-    _sales_desk(ctx, regime, flows, out)
+    _sales_desk(ctx, flows, out)
     out["trust"] = np.full(ctx.weeks, regime.mean_trust(scenario))
     out["mql_queue"] = np.full(ctx.weeks, regime.sdr.waiting)
     for name, series in SERIES.items():
@@ -1272,15 +1286,20 @@ def _fixed_series(ctx: Context, out: dict[str, np.ndarray]) -> None:
     out["ae_hours"] = np.full(weeks, sales.ae_count * ctx.clock.per_week)
 
 
+def _level(ctx: Context, flows: list[LeadFlows], name: str) -> np.ndarray:
+    """A level at each week's end from its flows in (`<name>_in`) and out (`<name>_out`)."""
+    entered = np.cumsum(weekly_flow(ctx, flows, f"{name}_in"))
+    return np.maximum(entered - np.cumsum(weekly_flow(ctx, flows, f"{name}_out")), 0.0)
+
+
 def _nurture_series(ctx: Context, flows: list[LeadFlows], out: dict[str, np.ndarray]) -> None:
     """MQLs with sales (or in review) at week end, engaged leads in nurture, their touches and
     the nurture programme's cost."""
-    entered = np.cumsum(weekly_flow(ctx, flows, "in_sales_in"))
-    left = np.cumsum(weekly_flow(ctx, flows, "in_sales_out"))
-    out["in_sales"] = np.maximum(entered - left, 0.0)
+    out["in_sales"] = _level(ctx, flows, "in_sales")
     joined = np.cumsum(out["leads"])
     gone = np.cumsum(weekly_flow(ctx, flows, "gone"))
-    out["in_nurture"] = np.maximum(joined - gone - out["in_sales"], 0.0)
+    not_yet_gone = out["in_sales"] - _level(ctx, flows, "cold_in_sales")
+    out["in_nurture"] = np.maximum(joined - gone - not_yet_gone, 0.0)
     nurture = ctx.scenario.nurture
     out["nurture_touches"] = out["in_nurture"] * nurture.touches_per_week
     out["spend_nurture"] = nurture.weekly_cost + nurture.cost_per_touch * out["nurture_touches"]
@@ -1438,7 +1457,6 @@ def _run_desk(
     ctx: Context,
     inbound_sql: np.ndarray,
     mql_hours: np.ndarray,
-    blocks: np.ndarray,
     outbound: Outbound,
 ) -> Desk:
     """The engine's week-end bookkeeping in expectation: AEs take waiting SQLs into free slots
@@ -1492,7 +1510,7 @@ def _run_desk(
         hours = decisions.opportunity_hours(sales, desk.open_now[week], ae_duty)
         desk.opportunity_hours[week] = hours
         room = decisions.backlog_room(sales, desk.waiting[week])
-        sdr_free = blocks[week] + max(sdr_duty - mql_hours[week] - blocks[week], 0.0)
+        sdr_free = decisions.sdr_free_hours(sdr_duty, mql_hours[week])
         sdr_hours, ae_hours = decisions.prospecting_hours(sales, room, sdr_free, ae_duty - hours)
         desk.sdr_prospecting[week], desk.ae_prospecting[week] = sdr_hours, ae_hours
         desk.idle[week] = sdr_free - sdr_hours
@@ -1593,30 +1611,13 @@ def _wait_decay(cfg: DealsConfig, weeks_waited: int) -> float:
     return float(waited) / float(fresh) if fresh > 0 else 1.0
 
 
-def _sales_desk(
-    ctx: Context, regime: Regime, flows: list[LeadFlows], out: dict[str, np.ndarray]
-) -> None:
+def _sales_desk(ctx: Context, flows: list[LeadFlows], out: dict[str, np.ndarray]) -> None:
     """SQLs of every source through the AE desk to won deals; prospecting and its hours."""
     scenario = ctx.scenario
     sources = (Source.MARKETING, Source.PARTNER)
     inbound = {src: _inbound_sqls(ctx, flows, src, by_class=False) for src in sources}
     outbound = Outbound.build(scenario)
-    defer = decisions.defer_probability(scenario.trust.defer_weight, regime.trust[MATCHER])
-    matchers = style_shares(scenario)[MATCHER]
-    slots = (
-        scenario.sales.sdr_count
-        * matchers
-        * ctx.clock.per_week
-        / scenario.sales.outbound_block_hours
-    )
-    blocks = np.minimum(weekly_flow(ctx, flows, "sdr_jobs") * matchers, slots) * defer
-    desk = _run_desk(
-        ctx,
-        _inbound_sql_by_class(ctx, flows),
-        out["sdr_mql_hours"],
-        blocks * scenario.sales.outbound_block_hours,
-        outbound,
-    )
+    desk = _run_desk(ctx, _inbound_sql_by_class(ctx, flows), out["sdr_mql_hours"], outbound)
     waits = bool(desk.waiting.any() or desk.cold.any())
     taken = desk.taken if waits else _at_once(ctx)
     if waits:

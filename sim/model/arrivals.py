@@ -118,7 +118,7 @@ class ChannelPlan:
         return self.base_cpl[None, :] * factor
 
     def expected_leads(
-        self, awareness: np.ndarray, cpl_reduction: float, first_week: int = 0
+        self, awareness: np.ndarray, cpl_reduction: float, first_week: int
     ) -> np.ndarray:
         """Expected leads per week (rows) and channel (columns) of the weeks from `first_week`
         on, one per awareness level (the budgets of those very weeks)."""

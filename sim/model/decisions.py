@@ -302,6 +302,13 @@ def backlog_room(cfg: Sales, sqls_waiting: float) -> float:
     return max(cfg.ae_backlog_limit * cfg.ae_count - sqls_waiting, 0)
 
 
+def sdr_free_hours(duty_hours: float, mql_hours: float) -> float:
+    """The SDRs' hours of a week not spent on MQLs: what prospecting can use (the blocks reps
+    took instead of MQLs are part of it). Work begun near a shift's end runs past it, so MQLs
+    and blocks together can exceed the duty hours; the free hours never do."""
+    return max(duty_hours - mql_hours, 0.0)
+
+
 def prospecting_hours(
     cfg: Sales, room: float, sdr_hours: float, ae_hours: float
 ) -> tuple[float, float]:

@@ -145,7 +145,7 @@ class FunnelModel:
         self.start_breadth = self.plan.breadth.copy()
         self.cells = Cells.build(self.root, self.plan.names, self.weeks)
         self.exposure = np.maximum(
-            self.plan.expected_leads(self.awareness, b.cpl_reduction).mean(axis=0), 1e-9
+            self.plan.expected_leads(self.awareness, b.cpl_reduction, 0).mean(axis=0), 1e-9
         )
         self.profile = arrival_profile(s.start_date.weekday(), s.simulation.arrival_pattern)
         self.rule = engagement.ScoringRule.build(s)
@@ -173,7 +173,8 @@ class FunnelModel:
         self._count = {name: rec.counter(name) for name in COUNTED}
         self._value = {name: rec.valued(name) for name in VALUED}
         self._count_sqls = {name: rec.counter_batch(name) for name in SQL_COUNTED}
-        self._cold_in_sales = Flow()  # (from, to): with sales, its lead gone cold (_leaves_sales)
+        # (from, to): the times an MQL was with sales after its lead went cold (_leaves_sales)
+        self._cold_in_sales = Flow()
         self._record_spend()
         self.env.process(self._weekly())
 
@@ -409,13 +410,15 @@ class FunnelModel:
                 visit.merit = 1.0 if card.valid else 0.0
             call_later(self.env, handoff - now, self._reviewed, (visit, score))
         elif done < self.horizon:  # a verdict after the end never happens: still in review
-            self._count["review_stopped"](done)
             reason = REASON["review_junk"] if verdict == STOP_JUNK else REASON["review_poor_fit"]
-            self._close_lead(visit.lead, done, reason)
-            call_later(self.env, done - now, self._review_stops, visit)
+            call_later(self.env, done - now, self._review_stops, (visit, reason))
 
     def _review_stops(self, event: Wake) -> None:
-        self._leaves_sales(event._value)
+        """The review stops the MQL (its verdict's moment): it leaves review, and the funnel."""
+        visit, reason = event._value
+        self._count["review_stopped"](self.env.now)
+        self._leaves_sales(visit)
+        self._close_lead(visit.lead, self.env.now, reason)
 
     def _reviewed(self, event: Wake) -> None:
         visit, score = event._value
@@ -576,7 +579,8 @@ class FunnelModel:
     # ---- sales prospecting ---------------------------------------------------------------
 
     def _add_sourced(self, sourced: SourcedLeads) -> None:
-        """Sales-sourced SQLs appear at their moments next week."""
+        """Sales-sourced SQLs appear at their moments next week (in time order: outbound.py),
+        within the horizon (the last week's conversations are not added)."""
         n = len(sourced)
         if n == 0:
             return
@@ -588,7 +592,7 @@ class FunnelModel:
             draw=np.full(n, -1, np.int64),
             cross=np.full(n, -1, np.int64),
         )
-        week = np.minimum((sourced.created // HOURS_PER_WEEK).astype(np.int32), self.weeks - 1)
+        week = (sourced.created // HOURS_PER_WEEK).astype(np.int32)
         touch = first_touch + np.arange(n)
         self.leads.append(
             key=sourced.key,
@@ -603,20 +607,19 @@ class FunnelModel:
         )
         self._extend_state(n)
         created = sourced.created.tolist()
-        due = bisect.bisect_left(created, self.horizon)  # in time order (outbound.py)
         deals = list(
             map(
                 Deal,
-                created[:due],
-                sourced.in_market[:due].tolist(),
-                sourced.missing_bant[:due].tolist(),
-                sourced.fit[:due].tolist(),
-                sourced.win_u[:due].tolist(),
-                sourced.amount[:due].tolist(),
-                sourced.cycle_hours[:due].tolist(),
+                created,
+                sourced.in_market.tolist(),
+                sourced.missing_bant.tolist(),
+                sourced.fit.tolist(),
+                sourced.win_u.tolist(),
+                sourced.amount.tolist(),
+                sourced.cycle_hours.tolist(),
             )
         )
-        self._qualified(range(base, base + due), created[:due], deals, Source.SALES)
+        self._qualified(range(base, base + n), created, deals, Source.SALES)
 
     # ---- weekly bookkeeping -------------------------------------------------------------------
 
@@ -633,13 +636,12 @@ class FunnelModel:
         sales = s.sales
         duty = self.schedule.hours_on_duty_per_week()
         sdr_duty = sales.sdr_count * duty
-        left = max(sdr_duty - self.sdr.mql_hours - self.sdr.block_hours, 0.0)
         ae_duty = sales.ae_count * duty
         open_now = self.ae.open_now()
         opp_hours = decisions.opportunity_hours(sales, open_now, ae_duty)
         self.ae.expire()
         room = decisions.backlog_room(sales, self.ae.waiting())
-        sdr_free = self.sdr.block_hours + left
+        sdr_free = decisions.sdr_free_hours(sdr_duty, self.sdr.mql_hours)
         sdr_prospecting, ae_prospecting = decisions.prospecting_hours(
             sales, room, sdr_free, ae_duty - opp_hours
         )
@@ -781,7 +783,7 @@ class FunnelModel:
         series["paid_leads"][:] = np.bincount(week[paid], minlength=self.weeks)[: self.weeks]
 
     def _opened_deals(self) -> OpenedDeals:
-        """The deals an AE opened, as columns, in the order the leads became SQLs."""
+        """The deals an AE opened, as columns."""
         opened = [(lead, d) for lead, d in self.deals.items() if d.opp_time == d.opp_time]
         leads = np.array([lead for lead, _ in opened], np.int64)
 
@@ -805,7 +807,7 @@ class FunnelModel:
         never happens: its time is NaN)."""
         rec = self.rec
         closed = ~np.isnan(d.close_time)
-        won, lost = closed & d.won, closed & ~d.won
+        won, lost = d.closed_won, closed & ~d.won
         every = np.ones(len(d.lead), bool)
         rec.record("sql_wait_days", d.opp_time, (d.opp_time - d.sql_time) / HOURS_PER_DAY)
         cycle_days = (d.close_time - d.opp_time) / HOURS_PER_DAY
@@ -833,7 +835,7 @@ class FunnelModel:
             return empty, empty.copy()
         opened, opp_time, close_time, amount = d.lead, d.opp_time, d.close_time, d.amount
         paths = self._paths(opened)
-        won = d.won & ~np.isnan(close_time)
+        won = d.closed_won
         sales = d.source == Source.SALES
         half_life = self.s.attribution.time_decay_half_life_days * HOURS_PER_DAY
         n_ch = len(self.channel_names)
@@ -978,6 +980,11 @@ class OpenedDeals(NamedTuple):
     amount: np.ndarray
     won: np.ndarray  # its draw says won (it happened only if it closed)
     loss: np.ndarray  # the reason, if lost
+
+    @property
+    def closed_won(self) -> np.ndarray:
+        """Won within the horizon."""
+        return self.won & ~np.isnan(self.close_time)
 
 
 @dataclass(slots=True)

@@ -41,9 +41,6 @@ class SourcedLeads:  # also iterated as its columns, in this order
     key: np.ndarray
     created: np.ndarray
     fit: np.ndarray
-    need: np.ndarray
-    budget: np.ndarray
-    authority: np.ndarray
     in_market: np.ndarray
     missing_bant: np.ndarray
     win_u: np.ndarray  # the deal's terms (deals.deal_terms), drawn with the rest
@@ -59,9 +56,6 @@ class SourcedLeads:  # also iterated as its columns, in this order
                 self.key,
                 self.created,
                 self.fit,
-                self.need,
-                self.budget,
-                self.authority,
                 self.in_market,
                 self.missing_bant,
                 self.win_u,
@@ -148,4 +142,4 @@ class Prospecting:
         code = 8 * need + 4 * budget + 2 * authority + in_market  # the case, as in __init__
         missing = self._missing_by_code[code]
         terms = deal_terms(s.deals, key, fit)
-        return SourcedLeads(key, created, fit, need, budget, authority, in_market, missing, *terms)
+        return SourcedLeads(key, created, fit, in_market, missing, *terms)

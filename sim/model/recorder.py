@@ -2,7 +2,8 @@
 
 The model fills a Recorder; the runner and results never reach inside a running model. Events
 are written to journals, one append each (the per-event path stays cheap), and turned into
-weekly series in bulk by `flush`.
+weekly series in bulk by `flush`; flows known only at the end (the deals', from the deals
+themselves) go into the series at once (`record`, `record_losses`).
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ def journal() -> array[float]:
 
 class Flow:
     """A valued flow's journal: when each value happened, and the value, as (hours, value)
-    pairs side by side. `add((hours, value))` is the journal's own `extend`, a C call (a Python
-    method per write cost ~15 ms a replication)."""
+    pairs side by side (or any pairs of numbers, such as an interval's two ends).
+    `add((hours, value))` is the journal's own `extend`, a C call (a Python method per write
+    cost ~15 ms a replication)."""
 
     __slots__ = ("add", "flat")
 

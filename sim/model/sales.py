@@ -125,7 +125,6 @@ class SdrDesk:
         self.discovery_hours = cfg.discovery_hours
         self.busy_hours = [0.0] * cfg.sdr_count  # this week's hours on MQLs, per rep
         self.mql_hours = 0.0  # this week's, all reps
-        self.block_hours = 0.0  # this week's prospecting blocks taken instead of MQLs
         self.base_follow = trust.base_follow  # read for every MQL: kept current by the trust
         self.matcher = [style == MATCHER for style in trust.style]  # only these ever defer
         self._work_log = recorder.work.add
@@ -153,11 +152,10 @@ class SdrDesk:
 
     def new_week(self) -> None:
         self.busy_hours = [0.0] * len(self.busy_hours)
-        self.mql_hours = self.block_hours = 0.0
+        self.mql_hours = 0.0
 
     def _detour(self, rep: int, visit: MqlVisit, now: float) -> float | None:
         if self.matcher[rep] and self.trust.defers(rep, now):
-            self.block_hours += self.cfg.outbound_block_hours
             return self.cfg.outbound_block_hours
         return None
 

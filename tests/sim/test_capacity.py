@@ -120,3 +120,37 @@ def test_the_last_week_s_prospecting_works_accounts_like_any_other_week() -> Non
     w = FunnelModel(s, replication_seed(3, 0)).run().weekly
     assert w["outbound_hours"][-1] > 0
     assert w["accounts_worked"][-1] > 0.5 * w["accounts_worked"][2:-1].mean() > 0
+
+
+def test_idle_hours_never_exceed_the_hours_not_spent_on_mqls() -> None:
+    """One doubting rep flooded with MQLs puts many behind half-hour prospecting blocks, and a
+    block begun near the shift's end runs past it: MQL hours and blocks then add up to more than
+    the duty hours. The free hours (and so the idle ones, when the AEs' line has no room for
+    prospecting) are the duty hours not on MQLs all the same; they once counted every block."""
+    s = Scenario.model_validate(
+        {
+            "simulation": {"weeks": 12, "warmup_weeks": 0},
+            "definitions": {"mql_threshold": 10.0, "fit_minimum": 0.0},
+            "sales": {
+                "sdr_count": 1,
+                "ae_count": 1,
+                "ae_backlog_limit": 0.0,  # no room: every free hour is idle
+                "handling_times": "fixed",
+                "max_attempts": 1,
+                "contact_rate": 1.0,
+            },
+            "trust": {
+                "initial_mean": 0.0,
+                "initial_spread": 0.0,
+                "learning_rate": 0.0,
+                "team_influence": 0.0,
+                "share_follow_all": 0.0,
+                "share_follow_none": 0.0,
+            },
+        }
+    )
+    for seed in range(2):
+        w = FunnelModel(s, replication_seed(seed, 0)).run().weekly
+        free = np.maximum(w["sdr_hours"] - w["sdr_mql_hours"], 0.0)
+        np.testing.assert_allclose(w["sdr_idle_hours"], free, atol=1e-9)
+        assert np.all(w["outbound_hours"] == 0)
