@@ -136,22 +136,33 @@ def stack_totals(rows: list[dict[str, float]]) -> dict[str, np.ndarray]:
     return {name: np.array([row[name] for row in rows], dtype=float) for name in SERIES}
 
 
-def pooled(metric: str, totals_by_rep: dict[str, np.ndarray]) -> tuple[float, float]:
-    """The metric of the replications' average totals, and its standard error by the jackknife
-    (leave one replication out). For a count this is the mean and sd / sqrt(n); for a rate it
-    is the ratio of the average numerator to the average denominator, the very ratio of the
-    volumes a chart or card shows beside it."""
-    compute = METRICS[metric].compute
-    n = len(next(iter(totals_by_rep.values())))
-    mean = {name: float(v.mean()) for name, v in totals_by_rep.items()}
-    centre = float(compute(mean))
-    if n < 2:
-        return centre, 0.0
-    left_out = {name: (n * mean[name] - v) / (n - 1) for name, v in totals_by_rep.items()}
-    jack = np.asarray(compute(left_out), dtype=float)
-    if not np.all(np.isfinite(jack)):
-        return centre, math.nan
-    return centre, float(math.sqrt((n - 1) / n * np.sum((jack - jack.mean()) ** 2)))
+class Pooled:
+    """The replications' average totals and each leave-one-out average, worked out once for
+    every metric of a run (there are some 80 metrics over some 100 series)."""
+
+    def __init__(self, totals_by_rep: dict[str, np.ndarray]) -> None:
+        n = self.n = len(next(iter(totals_by_rep.values())))
+        self.mean = {name: float(v.mean()) for name, v in totals_by_rep.items()}
+        self.left_out = (
+            {name: (n * self.mean[name] - v) / (n - 1) for name, v in totals_by_rep.items()}
+            if n >= 2
+            else {}
+        )
+
+    def metric(self, name: str) -> tuple[float, float]:
+        """The metric of the average totals, and its standard error by the jackknife (leave one
+        replication out). For a count this is the mean and sd / sqrt(n); for a rate it is the
+        ratio of the average numerator to the average denominator, the very ratio of the
+        volumes a chart or card shows beside it."""
+        compute = METRICS[name].compute
+        centre = float(compute(self.mean))
+        if self.n < 2:
+            return centre, 0.0
+        jack = np.asarray(compute(self.left_out), dtype=float)
+        if not np.all(np.isfinite(jack)):
+            return centre, math.nan
+        n = self.n
+        return centre, float(math.sqrt((n - 1) / n * np.sum((jack - jack.mean()) ** 2)))
 
 
 def meets(target: Target, value: float) -> bool:
@@ -351,9 +362,9 @@ def summarize_metrics(
 ) -> dict[str, Summary]:
     """Each metric's summary over replications (the cards, the table and the JSON read it): the
     metric of the average totals (`pooled`), with the spread of the replications' own values."""
-    out = {}
+    out, pooled = {}, Pooled(totals_by_rep)
     for name, metric in METRICS.items():
-        centre, se = pooled(name, totals_by_rep)
+        centre, se = pooled.metric(name)
         values = [row[name] for row in per_replication]
         out[name] = Summary.of(values, metric.bounds, centre, se)
     return out
@@ -428,7 +439,7 @@ def _target_result(
     compute = METRICS[target.metric].compute
     values = [float(compute(t)) for t in rep_totals]
     hits = sum(meets(target, v) for v in values)
-    centre, se = pooled(target.metric, stack_totals(rep_totals))
+    centre, se = Pooled(stack_totals(rep_totals)).metric(target.metric)
     return TargetResult(
         target,
         hits / len(values),
