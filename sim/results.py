@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ScenarioError
+from sim.intervals import half_width_of_se
 from sim.metrics import COUNT, HEADLINE, METRICS, SERIES, WEEKLY_METRICS
 from sim.model.codes import LOSS_REASONS, REASONS
 from sim.model.recorder import ATTRIBUTION_MODELS, PENDING, SPEED_BINS, ReplicationRecord
@@ -55,10 +56,11 @@ class Summary:
         centre: float | None = None,
         se: float | None = None,
     ) -> Summary:
-        """The summary of finite values; the interval of a bounded metric (a share, a count)
-        stays inside its bounds. centre and se, when given, are the mean and its standard error
-        (a ratio of averages and its jackknife error); otherwise the values' mean and sd/sqrt(n).
-        """
+        """The summary of finite values. ci_low and ci_high: the 95% t interval of the mean
+        (n - 1 degrees of freedom, as the planning tools' intervals; NaN from one replication),
+        kept inside a bounded metric's bounds (a share, a count). centre and se, when given, are
+        the mean and its standard error (a ratio of averages and its jackknife error); otherwise
+        the values' mean and sd/sqrt(n)."""
         x = np.asarray(values, dtype=float)
         x = x[np.isfinite(x)]
         if len(x) == 0:
@@ -66,7 +68,7 @@ class Summary:
             return cls(nan, nan, nan, nan, nan, nan, nan, 0)
         mean = float(x.mean()) if centre is None else float(centre)
         sd = float(x.std(ddof=1)) if len(x) > 1 else 0.0
-        half = 1.96 * (sd / math.sqrt(len(x)) if se is None else se)
+        half = half_width_of_se(sd / math.sqrt(len(x)) if se is None else se, len(x))
         p5, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
         low, high = bounds
         return cls(mean, sd, p5, p50, p95, max(mean - half, low), min(mean + half, high), len(x))

@@ -20,13 +20,12 @@ from typing import Literal
 
 import numpy as np
 
+from sim.intervals import CONFIDENCE, half_width
 from sim.metrics import METRICS
-from sim.plan.stats import half_width
 from sim.results import period_weeks, week_starts
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
 
-CONFIDENCE = 0.95
 PaybackState = Literal["pays back", "ahead from the start", "not within the window"]
 
 

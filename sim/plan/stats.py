@@ -30,29 +30,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from scipy import special
 
-CONFIDENCE = 0.95
-
-
-def t_quantile(p: float, df: int) -> float:
-    """Student's t quantile (what scipy.stats.t.ppf computes, from scipy.special: importing
-    scipy.stats costs the command line and every worker half a second)."""
-    return float(special.stdtrit(df, p))
-
-
-def normal_quantile(p: float) -> float:
-    """The standard normal quantile (scipy.stats.norm.ppf, likewise)."""
-    return float(special.ndtri(p))
-
-
-def half_width(sd: Any, n: int, confidence: float = CONFIDENCE) -> Any:
-    """Half the t interval of a mean of n independent values with standard deviation `sd` (a
-    number, or an array of them)."""
-    return t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
+from sim.intervals import CONFIDENCE, half_width, normal_quantile, t_quantile
 
 
 @dataclass(frozen=True)

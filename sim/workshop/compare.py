@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.intervals import half_width
 from sim.metrics import METRICS
-from sim.plan.stats import half_width
 from sim.results import RunResult
 
 COMPARE_METRICS = (
