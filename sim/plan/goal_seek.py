@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -314,7 +314,7 @@ def goal_seek(
     while best_reach() is None:
         edge = max(search.trials) if rises else min(search.trials)
         if edge == far:
-            return _unreachable(search, target, probability, d, lo, hi, far, searched)
+            return _unreachable(search, target, probability, d, lo, hi, searched)
         search.trial(_toward(d, edge, far))
     b = best_reach()
     assert b is not None
@@ -497,10 +497,23 @@ class _Search:
         )
 
 
-def _unreachable(search, target, required, d, lo, hi, far, searched) -> GoalResult:
-    """No value reaches: try each relaxation at the lever's best value, on the same seeds."""
-    at = search.trials[far]
-    best_scenario = d.apply(search.scenario, far)
+def best_trial(target: TargetSpec, trials: Iterable[Trial]) -> Trial:
+    """The lever value tried that came closest: the highest P(target), then the KPI's mean the
+    furthest towards the target (a response need not be monotone, so this need not be the
+    search's far end)."""
+    toward = 1.0 if target.op == ">=" else -1.0
+
+    def closeness(t: Trial) -> tuple[float, float]:
+        return t.probability.value, toward * t.mean if math.isfinite(t.mean) else -math.inf
+
+    return max(trials, key=closeness)
+
+
+def _unreachable(search, target, required, d, lo, hi, searched) -> GoalResult:
+    """No value reaches: try each relaxation at the lever's best value tried, on the same
+    seeds."""
+    at = best_trial(target, search.trials.values())
+    best_scenario = d.apply(search.scenario, at.value)
     tried: dict[str, float] = {}
     for name, path in RELAXATIONS:
         if path == d.path:

@@ -9,6 +9,7 @@ from plan_scenarios import small
 
 from sim.errors import ScenarioError
 from sim.plan import LEVERS, TOTAL_BUDGET, TargetSpec, goal_seek
+from sim.plan.goal_seek import Probability, Trial, best_trial
 from sim.runner import InlineExecutor
 from sim.scenario import Target
 
@@ -87,3 +88,18 @@ def test_bounds_and_probability_are_checked():
         goal_seek(small(), TargetSpec.from_text("won>=1"), "SDRs", probability=1.2)
     with pytest.raises(ScenarioError, match=r"sales\.sdr_count"):
         goal_seek(small(), TargetSpec.from_text("won>=1"), "SDRs", low=0, high=5)
+
+
+def test_an_unreachable_target_is_judged_at_the_best_value_tried_not_the_far_end():
+    """A response need not be monotone (more budget swamps the SDRs): when nothing reaches,
+    "at the best value" and the relaxations are the trial with the highest P(target), ties to
+    the mean nearer the target. They were once the search's far end, where P can be lowest."""
+
+    def trial(value: float, hits: int, mean: float) -> Trial:
+        return Trial(value, Probability(hits / 4, 0.0, 1.0, hits, 4), mean)
+
+    trials = [trial(1.0, 1, 17.3), trial(2.0, 1, 17.6), trial(8.0, 0, 16.1), trial(10.0, 0, 15.3)]
+    at_least = TargetSpec.from_text("revenue>=18e6")
+    assert best_trial(at_least, trials).value == 2.0
+    at_most = TargetSpec.from_text("cac<=4300")
+    assert best_trial(at_most, trials).value == 1.0  # same P: the lower mean is nearer
