@@ -19,6 +19,7 @@ from sim.distributions import is_distribution
 from sim.errors import Problem, ScenarioError
 from sim.model.arrivals import MAX_JUNK_SHARE
 from sim.paths import named
+from sim.results import period_problem
 from sim.scenario import BRAND, Channel, Scenario
 
 MAX_LEADS_PER_REPLICATION = 2_000_000
@@ -107,7 +108,21 @@ def check_runnable(scenario: Scenario) -> float:
     """Every guard: the size and the combinations. Returns the estimated leads per replication."""
     check_junk(scenario)
     check_review(scenario)
+    check_target_periods(scenario)
     return check_size(scenario)
+
+
+def check_target_periods(scenario: Scenario) -> None:
+    """Each quarter a target names lies wholly in the measurement window: a quarter's target
+    read on part of it, or on the warm-up, would be judged on a figure for another period."""
+    data = scenario.model_dump()
+    problems = [
+        Problem(f"{named(('targets', i), data)}.period", message, target.period)
+        for i, target in enumerate(scenario.targets)
+        if (message := period_problem(scenario, target.period)) is not None
+    ]
+    if problems:
+        raise ScenarioError("a target's quarter is not all in the measured weeks", problems)
 
 
 def check_size(scenario: Scenario) -> float:

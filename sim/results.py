@@ -100,23 +100,42 @@ def week_starts(scenario: Scenario) -> list[dt.date]:
 
 def period_weeks(scenario: Scenario, period: str) -> np.ndarray:
     """Week indices of a period: the measurement window, or the weeks of a calendar quarter
-    (a week belongs to the quarter its Thursday falls in)."""
+    (a week belongs to the quarter its Thursday falls in), which must all be measured."""
     sim = scenario.simulation
     if period == "horizon":
         return np.arange(sim.warmup_weeks, sim.weeks)
+    problem = period_problem(scenario, period)
+    if problem is not None:
+        raise ScenarioError(f"target period {problem}")
+    return quarter_weeks(scenario, period)
+
+
+def quarter_weeks(scenario: Scenario, period: str) -> np.ndarray:
+    """The week indices (from the start date, simulated or not) whose Thursday falls in the
+    calendar quarter `period` ('2027-Q2')."""
     year, quarter = (int(p) for p in period.split("-Q"))
-    weeks = [
-        i
-        for i, start in enumerate(week_starts(scenario))
-        if (mid := start + dt.timedelta(days=3)).year == year
-        and (mid.month - 1) // 3 + 1 == quarter
-    ]
-    if not weeks:
-        first, last = week_starts(scenario)[0], week_starts(scenario)[-1]
-        raise ScenarioError(
-            f"target period {period} is outside the simulated weeks ({first} to {last})"
-        )
-    return np.array(weeks)
+    first = dt.date(year, 3 * quarter - 2, 1)
+    after = dt.date(year + (quarter == 4), 3 * quarter % 12 + 1, 1)
+    thursday = lambda day: (day - scenario.start_date).days - 3  # noqa: E731  days to week w's Thursday: 7w
+    return np.arange(-(-thursday(first) // 7), (thursday(after) - 1) // 7 + 1)
+
+
+def period_problem(scenario: Scenario, period: str) -> str | None:
+    """Why a quarter cannot be judged in this run (None if it can): a target read on part of
+    its quarter, or on the warm-up, would be a figure for another period."""
+    if period == "horizon":
+        return None
+    sim = scenario.simulation
+    weeks = quarter_weeks(scenario, period)
+    measured = int(np.sum((weeks >= sim.warmup_weeks) & (weeks < sim.weeks)))
+    if measured == len(weeks):
+        return None
+    starts = week_starts(scenario)
+    window = f"{starts[sim.warmup_weeks]} to {starts[-1] + dt.timedelta(days=6)}"
+    return (
+        f"{period} has {measured} of its {len(weeks)} weeks in the measurement window "
+        f"({window}): lengthen simulation.weeks, shorten the warm-up or choose another quarter"
+    )
 
 
 def totals(weekly: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, float]:

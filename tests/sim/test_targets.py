@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from stats_checks import records, small
 
+from sim.errors import ScenarioError
+from sim.limits import check_runnable
 from sim.results import aggregate, metric_values, period_weeks
 from sim.scenario import Scenario, Target
 
@@ -42,3 +44,30 @@ def test_a_target_s_probability_is_the_share_of_replications_meeting_it() -> Non
     probabilities = [t.probability for t in result.targets]
     assert probabilities == pytest.approx([(N - k) / N, (k + 1) / N, (N - k) / N, 0.0])
     assert result.targets[2].value.mean == pytest.approx(q2_revenue.mean())
+
+
+@pytest.mark.parametrize(
+    ("weeks", "warmup", "measured"),
+    [(69, 13, 5), (104, 70, 7), (52, 13, 0)],
+    ids=["horizon ends inside it", "warm-up covers part of it", "after the horizon"],
+)
+def test_a_quarter_not_wholly_measured_is_refused_before_the_run(
+    weeks: int, warmup: int, measured: int
+) -> None:
+    """2027-Q2 is weeks 64-76 from a start on 5 January 2026. A target on it is refused, with
+    its field, how many of its weeks are measured and what to change, whenever any of them falls
+    after the horizon or in the warm-up (a 69-week run once judged it on 5 of its weeks)."""
+    s = with_targets(
+        small(simulation={"weeks": weeks, "warmup_weeks": warmup}),
+        [Target(metric="revenue", value=1e6, period="2027-Q2")],
+    )
+    with pytest.raises(ScenarioError) as refused:
+        check_runnable(s)
+    text = str(refused.value)
+    assert "targets[0].period" in text and f"{measured} of its 13 weeks" in text
+    assert "lengthen simulation.weeks" in text
+    with pytest.raises(ScenarioError):
+        period_weeks(s, "2027-Q2")
+    whole = with_targets(small(simulation={"weeks": 77, "warmup_weeks": 64}), s.targets)
+    check_runnable(whole)
+    np.testing.assert_array_equal(period_weeks(whole, "2027-Q2"), np.arange(64, 77))
