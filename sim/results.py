@@ -357,7 +357,7 @@ def aggregate(
         loss_reasons=_reason_table(records, window, "sql_outcomes", (*LOSS_REASONS, PENDING)),
         handoff_rejections=_reason_table(records, window, "reasons", REASONS),
         closed_losses=_reason_table(records, window, "loss_reasons", LOSS_REASONS),
-        speed_to_lead=_speed_table(records),
+        speed_to_lead=_speed_table(records, window),
         targets=[_target_result(scenario, t, records) for t in scenario.targets],
         inputs=inputs,
         events_per_replication=float(np.mean([r.events for r in records])),
@@ -439,9 +439,13 @@ def _reason_table(
     return {name: Summary.of(stack[:, i], COUNT) for i, name in enumerate(names)}
 
 
-def _speed_table(records: list[ReplicationRecord]) -> dict[str, dict[str, float]]:
-    tried = np.sum([r.speed_first_attempts for r in records], axis=0)
-    sqls = np.sum([r.speed_sqls for r in records], axis=0)
+def _speed_table(
+    records: list[ReplicationRecord], weeks: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """First attempts of the weeks (the window), by the wait before them, and the SQLs they led
+    to."""
+    tried = np.sum([r.speed_first_attempts[weeks].sum(axis=0) for r in records], axis=0)
+    sqls = np.sum([r.speed_sqls[weeks].sum(axis=0) for r in records], axis=0)
     return {
         name: {
             "first_attempts": float(tried[i]),

@@ -45,8 +45,8 @@ class ReplicationRecord:
     loss_reasons: np.ndarray  # weeks x LOSS_REASONS
     revenue_credit: np.ndarray  # weeks (close) x channels x ATTRIBUTION_MODELS
     pipeline_credit: np.ndarray  # weeks (opened) x channels x ATTRIBUTION_MODELS
-    speed_first_attempts: np.ndarray  # SPEED_BINS: first attempts by wait
-    speed_sqls: np.ndarray  # SPEED_BINS: of those, reached SQL from that visit
+    speed_first_attempts: np.ndarray  # weeks x SPEED_BINS: first attempts by week and wait
+    speed_sqls: np.ndarray  # weeks x SPEED_BINS: of those, reached SQL from that visit
     channel_names: list[str]
     # Per lead, by the week it was created (each lead once, as the funnel counts): marketing
     # MQLs that did not become SQLs, by the last reason given (REASONS, then PENDING: still in
@@ -59,6 +59,8 @@ class ReplicationRecord:
 
 
 def speed_bin(wait_hours: float) -> int:
+    """The SPEED_BINS column of a first attempt after `wait_hours` (SPEED_EDGES, edges in the
+    lower bin)."""
     return 0 if wait_hours <= SPEED_EDGES[0] else (1 if wait_hours <= SPEED_EDGES[1] else 2)
 
 
@@ -112,8 +114,8 @@ class Recorder:
         self.series = {name: np.zeros(weeks) for name in SERIES}
         self.reasons = np.zeros((weeks, len(REASONS)))
         self.loss_reasons = np.zeros((weeks, len(LOSS_REASONS)))
-        self.speed_first_attempts = np.zeros(len(SPEED_BINS))
-        self.speed_sqls = np.zeros(len(SPEED_BINS))
+        self.speed_first_attempts = np.zeros((weeks, len(SPEED_BINS)))
+        self.speed_sqls = np.zeros((weeks, len(SPEED_BINS)))
         self._counts: dict[str, array[float]] = {name: journal() for name in SERIES}
         self._values: dict[str, Flow] = {name: Flow() for name in SERIES}
         self._reasons = Flow()  # (when, reason code)
@@ -180,10 +182,10 @@ class Recorder:
         self._bucket(self.series["wait_hours"], when, wait)
         self._bucket(self.series["within_sla"], when, self._within_sla(when, wait))
         self._bucket(self.series["within_hour"], when, (wait <= 1.0).astype(float))
-        inside = when < self.weeks * HOURS_PER_WEEK
-        self.speed_first_attempts += np.bincount(
-            np.searchsorted(SPEED_EDGES, wait[inside], side="left"), minlength=len(SPEED_BINS)
-        )
+        weeks = (when * _PER_HOUR).astype(int)
+        inside = weeks < self.weeks
+        bins = np.searchsorted(SPEED_EDGES, wait[inside], side="left")
+        np.add.at(self.speed_first_attempts, (weeks[inside], bins), 1.0)
         flow.clear()
         self.first_demo.clear()
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import simpy
 
-from sim.clock import DutySchedule
+from sim.clock import HOURS_PER_WEEK, DutySchedule
 from sim.model import decisions
 from sim.model.numbers import Visit, thirds, visit_base, word, word_halves
 from sim.model.recorder import Recorder, speed_bin
@@ -229,6 +229,8 @@ class SdrDesk:
         self.outcomes = None  # type: ignore[assignment]
 
     def credit_sql(self, visit: MqlVisit) -> None:
-        """Credit the speed-to-lead bin of this visit's first attempt with an SQL."""
+        """Credit the speed-to-lead bin of this visit's first attempt, in that attempt's week,
+        with an SQL."""
         if visit.first_wait == visit.first_wait:  # not nan: a rep attempted it
-            self.rec.speed_sqls[speed_bin(visit.first_wait)] += 1
+            week = int((visit.t_mql + visit.first_wait) // HOURS_PER_WEEK)
+            self.rec.speed_sqls[week, speed_bin(visit.first_wait)] += 1
