@@ -116,8 +116,10 @@ def quarter_weeks(scenario: Scenario, period: str) -> np.ndarray:
     year, quarter = (int(p) for p in period.split("-Q"))
     first = dt.date(year, 3 * quarter - 2, 1)
     after = dt.date(year + (quarter == 4), 3 * quarter % 12 + 1, 1)
-    thursday = lambda day: (day - scenario.start_date).days - 3  # noqa: E731  days to week w's Thursday: 7w
-    return np.arange(-(-thursday(first) // 7), (thursday(after) - 1) // 7 + 1)
+    # week w's Thursday is 7w + 3 days after the start: the weeks whose Thursday is in the quarter
+    from_first = (first - scenario.start_date).days - 3
+    from_after = (after - scenario.start_date).days - 3
+    return np.arange(-(-from_first // 7), (from_after - 1) // 7 + 1)
 
 
 def period_problem(scenario: Scenario, period: str) -> str | None:
