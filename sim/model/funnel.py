@@ -725,9 +725,7 @@ class FunnelModel:
             (start, np.maximum(np.asarray(self.mql_at)[there], cold)[cold_there])
         )
         stop = np.concatenate((stop, np.full(int(cold_there.sum()), np.inf)))
-        began = np.searchsorted(np.sort(start), ends, side="right")
-        ended = np.searchsorted(np.sort(stop), ends, side="right")
-        return began - ended
+        return _active_at(start, stop, ends)
 
     def _mql_outcomes(self) -> np.ndarray:
         """Marketing MQLs that did not become SQLs, by creation week and last reason (the last
@@ -767,10 +765,9 @@ class FunnelModel:
         inbound = L["source"] != Source.SALES
         leave = np.minimum(L["cold"], np.asarray(self.left_at, float))[inbound]
         ends = (np.arange(self.weeks) + 1) * HOURS_PER_WEEK
-        joined = np.searchsorted(np.sort(L["created"][inbound]), ends, side="right")
-        gone = np.searchsorted(np.sort(leave), ends, side="right")
+        engaged = _active_at(L["created"][inbound], leave, ends)  # created, not yet gone
         with_sales = series["in_sales"] - self._gone_while_with_sales(ends)  # not counted twice
-        series["in_nurture"][:] = np.maximum(joined - gone - with_sales, 0)
+        series["in_nurture"][:] = np.maximum(engaged - with_sales, 0)
         nur = self.s.nurture
         series["nurture_touches"][:] = series["in_nurture"] * nur.touches_per_week
         series["spend_nurture"][:] = (
@@ -806,24 +803,25 @@ class FunnelModel:
         days it waited for an AE), then won or lost at its close (a close after the horizon
         never happens: its time is NaN)."""
         rec = self.rec
-        closed = ~np.isnan(d.close_time)
-        won, lost = d.closed_won, closed & ~d.won
-        every = np.ones(len(d.lead), bool)
+        closed, won = d.closed, d.closed_won
+        lost = closed & ~d.won
         rec.record("sql_wait_days", d.opp_time, (d.opp_time - d.sql_time) / HOURS_PER_DAY)
         cycle_days = (d.close_time - d.opp_time) / HOURS_PER_DAY
         rec.record("cycle_days", d.close_time[closed], cycle_days[closed])
         rec.record("lost", d.close_time[lost])
         rec.record_losses(d.close_time[lost], d.loss[lost])
+        every = np.ones(len(d.lead), bool)
         for base, which, when, values in (
             ("opportunities", every, d.opp_time, None),
             ("pipeline", every, d.opp_time, d.amount),
             ("won", won, d.close_time, None),
             ("revenue", won, d.close_time, d.amount),
         ):
-            for name, mine in (
-                (base, which),
-                *((name, which & (d.source == src)) for src, name in SOURCE_SERIES[base].items()),
-            ):
+            parts = [(base, which)]  # all sources, then each source's own series
+            parts += [
+                (name, which & (d.source == src)) for src, name in SOURCE_SERIES[base].items()
+            ]
+            for name, mine in parts:
                 rec.record(name, when[mine], None if values is None else values[mine])
 
     def _attribution(self, d: OpenedDeals) -> tuple[np.ndarray, np.ndarray]:
@@ -919,6 +917,13 @@ class FunnelModel:
         np.add.at(series, weeks[keep], amount[influenced][keep])
 
 
+def _active_at(start: np.ndarray, stop: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """At each of the times: how many of the intervals start[i]..stop[i] (stop >= start) have
+    begun (start <= t) and not ended (stop > t)."""
+    began = np.searchsorted(np.sort(start), times, side="right")
+    return began - np.searchsorted(np.sort(stop), times, side="right")
+
+
 def _rows(columns: tuple[np.ndarray, ...]) -> list[tuple[float, ...]]:
     """Columns of numbers as rows of Python floats (read one at a time on the per-event path,
     where a numpy scalar costs several times a float)."""
@@ -982,9 +987,14 @@ class OpenedDeals(NamedTuple):
     loss: np.ndarray  # the reason, if lost
 
     @property
+    def closed(self) -> np.ndarray:
+        """Closed within the horizon."""
+        return ~np.isnan(self.close_time)
+
+    @property
     def closed_won(self) -> np.ndarray:
         """Won within the horizon."""
-        return self.won & ~np.isnan(self.close_time)
+        return self.won & self.closed
 
 
 @dataclass(slots=True)

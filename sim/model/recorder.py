@@ -182,10 +182,8 @@ class Recorder:
         self._bucket(self.series["wait_hours"], when, wait)
         self._bucket(self.series["within_sla"], when, self._within_sla(when, wait))
         self._bucket(self.series["within_hour"], when, (wait <= 1.0).astype(float))
-        weeks = (when * _PER_HOUR).astype(int)
-        inside = weeks < self.weeks
-        bins = np.searchsorted(SPEED_EDGES, wait[inside], side="left")
-        np.add.at(self.speed_first_attempts, (weeks[inside], bins), 1.0)
+        bins = np.searchsorted(SPEED_EDGES, wait, side="left")
+        self._tabulate(self.speed_first_attempts, when, bins)
         flow.clear()
         self.first_demo.clear()
 
