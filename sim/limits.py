@@ -21,6 +21,7 @@ from sim.model.arrivals import MAX_JUNK_SHARE
 from sim.paths import named
 from sim.results import period_problem
 from sim.scenario import BRAND, Channel, Scenario
+from sim.workshop.words import target_goal
 
 MAX_LEADS_PER_REPLICATION = 2_000_000
 """About what one replication simulates in reasonable time and memory on a laptop."""
@@ -116,8 +117,11 @@ def check_target_periods(scenario: Scenario) -> None:
     """Each quarter a target names lies wholly in the measurement window: a quarter's target
     read on part of it, or on the warm-up, would be judged on a figure for another period."""
     data = scenario.model_dump()
-    problems = [
-        Problem(f"{named(('targets', i), data)}.period", message, target.period)
+    problems = [  # named by the goal as the board words it: targets have no names of their own
+        Problem(
+            f"{named(('targets', i), data)}.period",
+            f'"{target_goal(target, scenario.currency)}": {message}',
+        )
         for i, target in enumerate(scenario.targets)
         if (message := period_problem(scenario, target.period)) is not None
     ]
