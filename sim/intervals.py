@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 from scipy import special
 
 CONFIDENCE = 0.95
@@ -38,3 +39,14 @@ def half_width_of_se(se: Any, n: int, confidence: float = CONFIDENCE) -> Any:
 def half_width(sd: Any, n: int, confidence: float = CONFIDENCE) -> Any:
     """The same, from the standard deviation `sd` of the n values."""
     return half_width_of_se(sd / math.sqrt(n), n, confidence)
+
+
+def jackknife_se(left_out: np.ndarray) -> float:
+    """The jackknife standard error of an estimate from its n leave-one-out values (Efron &
+    Tibshirani, An Introduction to the Bootstrap, 11.2): for a mean it is sd / sqrt(n) exactly,
+    and for a ratio of means it is the delta-method error. NaN if a value is not finite (a rate
+    whose denominator is zero without some replication)."""
+    n = len(left_out)
+    if n < 2 or not np.all(np.isfinite(left_out)):
+        return math.nan
+    return float(math.sqrt((n - 1) / n * np.sum((left_out - left_out.mean()) ** 2)))

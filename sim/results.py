@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ScenarioError
-from sim.intervals import half_width_of_se
+from sim.intervals import half_width_of_se, jackknife_se
 from sim.metrics import COUNT, HEADLINE, METRICS, SERIES, WEEKLY_METRICS
 from sim.model.codes import LOSS_REASONS, REASONS
 from sim.model.recorder import ATTRIBUTION_MODELS, PENDING, SPEED_BINS, ReplicationRecord
@@ -33,7 +34,7 @@ class Summary:
     """A metric across replications: mean, the P5-P95 range of outcomes, and the 95% CI of the
     mean (how precisely the mean is known: it narrows with more replications; the range does not).
 
-    A metric's mean is the metric of the replications' average totals (`summarize_metrics`): for
+    A metric's mean is the metric of the replications' average totals (`Sample.summary`): for
     a count the plain mean, for a rate or a cost per unit the ratio of the average numerator to
     the average denominator, so a rate always equals the ratio of the volumes shown beside it.
     sd and the percentiles are of the replications' own values.
@@ -149,14 +150,13 @@ def totals(weekly: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, float]
     return out
 
 
+def metrics_of(period_totals: Mapping[str, float]) -> dict[str, float]:
+    """Every metric of one replication's period totals."""
+    return {name: float(m.compute(period_totals)) for name, m in METRICS.items()}
+
+
 def metric_values(weekly: dict[str, np.ndarray], weeks: np.ndarray) -> dict[str, float]:
-    t = totals(weekly, weeks)
-    return {name: float(m.compute(t)) for name, m in METRICS.items()}
-
-
-def stack_totals(rows: list[dict[str, float]]) -> dict[str, np.ndarray]:
-    """Period totals of many replications: series name -> one value per replication."""
-    return {name: np.array([row[name] for row in rows], dtype=float) for name in SERIES}
+    return metrics_of(totals(weekly, weeks))
 
 
 class Pooled:
@@ -172,20 +172,58 @@ class Pooled:
             else {}
         )
 
+    @classmethod
+    def of(cls, rows: Sequence[Mapping[str, float]]) -> Pooled:
+        """From each replication's period totals (series name -> total), in replication order."""
+        return cls({name: np.array([row[name] for row in rows], dtype=float) for name in SERIES})
+
+    def centre(self, name: str) -> float:
+        """The metric of the average totals: for a count the mean, for a rate the ratio of the
+        average numerator to the average denominator, the very ratio of the volumes a chart or
+        card shows beside it."""
+        return float(METRICS[name].compute(self.mean))
+
+    def jackknife(self, name: str) -> np.ndarray:
+        """The metric with each replication left out in turn (empty from one replication)."""
+        if self.n < 2:
+            return np.empty(0)
+        return np.asarray(METRICS[name].compute(self.left_out), dtype=float)
+
     def metric(self, name: str) -> tuple[float, float]:
-        """The metric of the average totals, and its standard error by the jackknife (leave one
-        replication out). For a count this is the mean and sd / sqrt(n); for a rate it is the
-        ratio of the average numerator to the average denominator, the very ratio of the
-        volumes a chart or card shows beside it."""
-        compute = METRICS[name].compute
-        centre = float(compute(self.mean))
+        """The metric's centre and its standard error by the jackknife (leave one replication
+        out); for a count this is the mean and sd / sqrt(n)."""
+        centre = self.centre(name)
         if self.n < 2:
             return centre, 0.0
-        jack = np.asarray(compute(self.left_out), dtype=float)
-        if not np.all(np.isfinite(jack)):
-            return centre, math.nan
-        n = self.n
-        return centre, float(math.sqrt((n - 1) / n * np.sum((jack - jack.mean()) ** 2)))
+        return centre, jackknife_se(self.jackknife(name))
+
+
+class Sample:
+    """One scenario's replications over one period, in replication order: each metric per
+    replication (the spread, the paired tallies) and pooled (the centre every view shows: for a
+    rate the ratio of the average totals, as on the run's cards)."""
+
+    def __init__(
+        self, per_replication: Sequence[Mapping[str, float]], totals: Sequence[Mapping[str, float]]
+    ) -> None:
+        self.per_replication = per_replication
+        self.n = len(per_replication)
+        self.pooled = Pooled.of(totals) if self.n else None
+
+    def values(self, name: str) -> np.ndarray:
+        """The metric in each replication (NaN where it is undefined, e.g. no denominator)."""
+        return np.array([row[name] for row in self.per_replication], dtype=float)
+
+    def mean(self, name: str) -> float:
+        """The metric's centre (NaN without replications)."""
+        return self.pooled.centre(name) if self.pooled is not None else math.nan
+
+    def summary(self, name: str) -> Summary:
+        """The metric's mean, range of outcomes and the mean's interval, as a run's card has."""
+        if self.pooled is None:
+            return Summary.of([])
+        centre, se = self.pooled.metric(name)
+        return Summary.of(self.values(name), METRICS[name].bounds, centre, se)
 
 
 def meets(target: Target, value: float) -> bool:
@@ -209,6 +247,7 @@ class RunResult:
     warmup_weeks: int
     channel_names: list[str]
     per_replication: list[dict[str, float]]
+    per_replication_totals: list[dict[str, float]]  # each one's series totals over the window
     summary: dict[str, Summary]
     weekly: dict[str, WeeklyBand]
     attribution_revenue: dict[str, dict[str, Summary]]
@@ -227,6 +266,10 @@ class RunResult:
     # Every verdict in the window instead: hand-offs (re-MQLs included) and deals closed lost.
     handoff_rejections: dict[str, Summary] = field(default_factory=dict)
     closed_losses: dict[str, Summary] = field(default_factory=dict)
+
+    def sample(self) -> Sample:
+        """The replications over the measurement window (to pair with another run)."""
+        return Sample(self.per_replication, self.per_replication_totals)
 
     def measured_days(self) -> tuple[dt.date, dt.date]:
         """The first and the last day the totals cover (after the warm-up). Every place that
@@ -332,8 +375,8 @@ def aggregate(
     """Combine replications (in replication order) into a RunResult."""
     window = period_weeks(scenario, "horizon")
     rep_totals = [totals(r.weekly, window) for r in records]
-    per_rep = [{name: float(m.compute(t)) for name, m in METRICS.items()} for t in rep_totals]
-    summary = summarize_metrics(per_rep, stack_totals(rep_totals))
+    per_rep = [metrics_of(t) for t in rep_totals]
+    sample = Sample(per_rep, rep_totals)
     weekly = {name: _band(np.vstack([r.weekly[name] for r in records])) for name in SERIES}
     for name in WEEKLY_METRICS:
         weekly[name] = weekly_metric_band(name, records)
@@ -351,7 +394,8 @@ def aggregate(
         warmup_weeks=scenario.simulation.warmup_weeks,
         channel_names=channels,
         per_replication=per_rep,
-        summary=summary,
+        per_replication_totals=rep_totals,
+        summary={name: sample.summary(name) for name in METRICS},
         weekly=weekly,
         attribution_revenue=_credit_table(records, window, "revenue_credit", channels),
         attribution_pipeline=_credit_table(records, window, "pipeline_credit", channels),
@@ -378,19 +422,6 @@ def aggregate(
             for kpi in UNCERTAINTY_KPIS
         }
     return result
-
-
-def summarize_metrics(
-    per_replication: list[dict[str, float]], totals_by_rep: dict[str, np.ndarray]
-) -> dict[str, Summary]:
-    """Each metric's summary over replications (the cards, the table and the JSON read it): the
-    metric of the average totals (`pooled`), with the spread of the replications' own values."""
-    out, pooled = {}, Pooled(totals_by_rep)
-    for name, metric in METRICS.items():
-        centre, se = pooled.metric(name)
-        values = [row[name] for row in per_replication]
-        out[name] = Summary.of(values, metric.bounds, centre, se)
-    return out
 
 
 def weekly_metric_band(name: str, records: list[ReplicationRecord]) -> WeeklyBand:
@@ -466,13 +497,9 @@ def _target_result(
     compute = METRICS[target.metric].compute
     values = [float(compute(t)) for t in rep_totals]
     hits = sum(meets(target, v) for v in values)
-    centre, se = Pooled(stack_totals(rep_totals)).metric(target.metric)
+    sample = Sample([{target.metric: v} for v in values], rep_totals)
     return TargetResult(
-        target,
-        hits / len(values),
-        Summary.of(values, METRICS[target.metric].bounds, centre, se),
-        hits,
-        tuple(values),
+        target, hits / len(values), sample.summary(target.metric), hits, tuple(values)
     )
 
 

@@ -33,7 +33,7 @@ import sim
 from sim.limits import check_runnable
 from sim.model.funnel import simulate
 from sim.model.recorder import ReplicationRecord
-from sim.results import RunResult, aggregate, metric_values, period_weeks
+from sim.results import RunResult, aggregate, metrics_of, period_weeks, totals
 from sim.scenario import Scenario
 from sim.uncertain import central_values, draw_inputs, with_values
 
@@ -109,11 +109,14 @@ def replicate(scenario: Scenario, seed: np.random.SeedSequence, central: bool) -
 
 @dataclass
 class ReplicationSummary:
-    """What a planning tool needs from a replication, and no more: each period's metric values,
-    the drawn inputs and only the weekly series asked for (a few kilobytes, so sweeps of
-    thousands of replications fit in memory and cross process boundaries cheaply)."""
+    """What a planning tool needs from a replication, and no more: each period's series totals
+    and metric values, the drawn inputs and only the weekly series asked for (a few kilobytes,
+    so sweeps of thousands of replications fit in memory and cross process boundaries cheaply).
+    The totals let a tool show a rate as the run's cards do: the ratio of the average totals
+    (`sim.results.Pooled`), not the average of each replication's ratio."""
 
     metrics: dict[str, dict[str, float]]  # period -> metric -> value
+    totals: dict[str, dict[str, float]]  # period -> series -> total (levels: the average)
     inputs: dict[str, float]
     series: dict[str, np.ndarray]
     events: int
@@ -136,10 +139,13 @@ def reduce_record(
     periods: tuple[str, ...] = ("horizon",),
     series: tuple[str, ...] = (),
 ) -> ReplicationSummary:
-    """A replication's record reduced to its summary: the metrics of each period and only the
-    weekly series asked for (what planning tools and the Compare & Plan workspace keep)."""
+    """A replication's record reduced to its summary: the totals and metrics of each period and
+    only the weekly series asked for (what planning tools and the Compare & Plan workspace
+    keep)."""
+    sums = {p: totals(record.weekly, period_weeks(scenario, p)) for p in periods}
     return ReplicationSummary(
-        metrics={p: metric_values(record.weekly, period_weeks(scenario, p)) for p in periods},
+        metrics={p: metrics_of(t) for p, t in sums.items()},
+        totals=sums,
         inputs=record.inputs,
         series={name: record.weekly[name].astype(np.float32) for name in series},
         events=record.events,

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
-
 from sim.errors import ScenarioError
 from sim.metrics import METRICS
 from sim.plan.batch import TIME_USE_SERIES
@@ -42,7 +40,9 @@ from sim.plan.over_time import (
     measured_dates,
     net_difference,
 )
+from sim.plan.rows import sample_of
 from sim.plan.time_use import TimeUse, time_use
+from sim.results import Sample
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
 
@@ -130,16 +130,14 @@ class Run:
     def complete(self) -> bool:
         return self.count >= self.planned
 
-    def values(self, kpi: str, n: int | None = None) -> np.ndarray:
-        """The KPI over the measurement window in replications 0..n-1."""
-        reps = self.replications[:n]
-        return np.array([r.metrics["horizon"][kpi] for r in reps], dtype=float)
+    def sample(self, n: int | None = None) -> Sample:
+        """Replications 0..n-1 over the measurement window, pooled as the run's cards are."""
+        return sample_of(self.replications[:n])
 
     def mean(self, kpi: str, n: int | None = None) -> float:
-        """The KPI's mean over replications 0..n-1 where it is defined."""
-        x = self.values(kpi, n)
-        x = x[np.isfinite(x)]
-        return float(x.mean()) if len(x) else float("nan")
+        """The KPI over replications 0..n-1 as a card shows it (a rate: the ratio of the
+        average totals)."""
+        return self.sample(n).mean(kpi)
 
 
 @dataclass
@@ -445,10 +443,9 @@ class Workspace:
             return Deltas(paired, planned, {}, "waiting for the first two paired replications")
         assert base_run is not None and run is not None
         currency = base.scenario.currency
+        base_sample, sample = base_run.sample(paired), run.sample(paired)
         metrics = {
-            kpi: judge(
-                kpi, base_run.values(kpi, paired), run.values(kpi, paired), member.name, currency
-            )
+            kpi: judge(kpi, base_sample, sample, member.name, currency)
             for kpi in kpis
             if kpi in METRICS
         }

@@ -40,7 +40,7 @@ from sim.plan.sensitivity import (
     sensitivity,
 )
 from sim.plan.stats import MCBResult, PairedDifference, mcb, paired_difference, wilson
-from sim.plan.sweep import PointStats, SweepPoint, SweepResult, sweep
+from sim.plan.sweep import SweepPoint, SweepResult, sweep
 from sim.plan.time_use import TimeUse, time_use
 
 __all__ = [
@@ -57,7 +57,6 @@ __all__ = [
     "MCBResult",
     "PairedDifference",
     "Point",
-    "PointStats",
     "Probability",
     "ReverseFunnel",
     "Row",

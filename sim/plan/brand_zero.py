@@ -94,9 +94,7 @@ def brand_effect(
         awareness=WithAndWithout(
             column_mean(weekly(a, "awareness")), column_mean(weekly(b, "awareness"))
         ),
-        cpl=WithAndWithout(
-            column_mean(weekly_metric(a, "cpl")), column_mean(weekly_metric(b, "cpl"))
-        ),
+        cpl=WithAndWithout(weekly_metric(a, "cpl"), weekly_metric(b, "cpl")),
         organic_leads=WithAndWithout(column_mean(_organic(a)), column_mean(_organic(b))),
         measured=measured_dates(scenario),
         with_totals=cumulative(a, scenario),

@@ -2,12 +2,16 @@
 the baseline with its 95% interval, and with three or more scenarios which is best (Hsu's MCB).
 
 Common random numbers (DOMAIN.md "Comparing plans"): replication i of every scenario runs on the
-same seed, so the answer is the difference per replication, D_i = alt_i - base_i, with a paired-t
-interval (Rossetti §4.4). "Better" reads the metric registry's direction; neutral metrics (MQLs,
+same seed, so the answer is paired. For a count it is the mean of D_i = alt_i - base_i with its
+paired-t interval (Rossetti §4.4); for a rate or a cost per unit it is the difference of the two
+pooled ratios (average numerator over average denominator, the figure the run's cards show, so
+"mean minus baseline = difference" holds on every row) with the jackknife interval of that
+difference, each replication left out of both scenarios at once (which is the paired t for a
+count). "Better" reads the metric registry's direction; neutral metrics (MQLs,
 utilisation) get the difference and no verdict. Integer KPIs tie under pairing: `p_better` counts
 replications strictly better, `p_tie` those exactly equal. With more than two scenarios `best`
 per KPI comes from multiple comparisons with the best (Hsu 1996; Nelson & Matejcik 1995, see
-`sim.plan.stats`), None when the data cannot tell.
+`sim.plan.stats`, on the replications' own values), None when the data cannot tell.
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ import numpy as np
 from sim.errors import Problem, ScenarioError
 from sim.metrics import HEADLINE, METRICS
 from sim.plan.batch import TIME_USE_SERIES, Point, run_points
-from sim.plan.rows import Row, rows_of, values
+from sim.plan.rows import Row, rows_of, sample_of, values
 from sim.plan.stats import MCBResult, PairedDifference, mcb, paired_difference
 from sim.plan.time_use import TimeUse, time_use
 from sim.plan.words import amount, interval
-from sim.results import _clean
+from sim.results import Sample, _clean
 from sim.runner import CancelFlag, Progress
 from sim.scenario import Scenario
 
@@ -179,9 +183,10 @@ def compare(
         series=TIME_USE_SERIES,
     )
     table = {k: np.vstack([values(reps, k) for reps in summaries]) for k in kpis}
+    samples = [sample_of(reps) for reps in summaries]
     alternatives = []
     for j in range(1, len(scenarios)):
-        metrics = {k: judge(k, table[k][0], table[k][j], labels[j], base.currency) for k in kpis}
+        metrics = {k: judge(k, samples[0], samples[j], labels[j], base.currency) for k in kpis}
         alternatives.append(Alternative(labels[j], files[j], metrics))
     best, selections = best_per_kpi(table, labels, alternatives)
     uses = {
@@ -191,7 +196,7 @@ def compare(
     return Comparison(
         baseline=labels[0],
         baseline_file=files[0],
-        baseline_means={k: float(np.nanmean(table[k][0])) for k in kpis},
+        baseline_means={k: samples[0].mean(k) for k in kpis},
         alternatives=alternatives,
         best=best,
         mcb=selections,
@@ -216,11 +221,19 @@ def _check_kpis(kpis: Sequence[str]) -> None:
             )
 
 
-def judge(kpi: str, base: np.ndarray, alt: np.ndarray, name: str, currency: str) -> KpiComparison:
-    """The paired difference and its verdict in plain words, which never claims more than the
-    interval: 'better' or 'worse' only when the 95% interval excludes 0."""
+def judge(kpi: str, base: Sample, alt: Sample, name: str, currency: str) -> KpiComparison:
+    """The paired difference of two samples on the same seeds and its verdict in plain words,
+    which never claims more than the interval: 'better' or 'worse' only when the 95% interval
+    excludes 0. The means are the pooled ones the run's cards show, and the difference is theirs
+    (for a rate, the difference of the ratios of average totals, with its paired jackknife
+    interval)."""
     metric = METRICS[kpi]
-    d = paired_difference(base, alt, metric.direction)
+    centres = (base.mean(kpi), alt.mean(kpi))
+    pooled = None
+    if base.pooled is not None and alt.pooled is not None:
+        left_out = alt.pooled.jackknife(kpi) - base.pooled.jackknife(kpi)
+        pooled = (centres[1] - centres[0], left_out)
+    d = paired_difference(base.values(kpi), alt.values(kpi), metric.direction, pooled=pooled)
     unit = metric.unit
     diff_text = amount(d.mean, unit, currency, signed=True)
     span = interval(d.ci_low, d.ci_high, unit, currency)
@@ -245,9 +258,7 @@ def judge(kpi: str, base: np.ndarray, alt: np.ndarray, name: str, currency: str)
             f"{name}: {label} {diff_text} ({span}), {outcome} in {count}{ties} of {d.n} "
             "replications"
         )
-    mean_alt = float(np.nanmean(alt)) if np.isfinite(alt).any() else float("nan")
-    mean_base = float(np.nanmean(base)) if np.isfinite(base).any() else float("nan")
-    return KpiComparison(kpi, mean_base, mean_alt, d, outcome, text)
+    return KpiComparison(kpi, centres[0], centres[1], d, outcome, text)
 
 
 def best_per_kpi(

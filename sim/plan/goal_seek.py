@@ -43,9 +43,9 @@ from sim.flow import ESTIMATED_METRICS, expected_metrics
 from sim.metrics import METRICS
 from sim.plan.batch import Point, run_points
 from sim.plan.dials import TOTAL_BUDGET, Dial, dial
-from sim.plan.rows import Row, rows_of, values
+from sim.plan.rows import Row, rows_of, sample_of
 from sim.plan.stats import wilson
-from sim.results import _clean
+from sim.results import Sample, _clean
 from sim.runner import CancelFlag, Progress
 from sim.scenario import Scenario, Target
 
@@ -438,7 +438,8 @@ class _Search:
             self.expected = max(self.expected, done + self.n)
             self.progress(done, self.expected)
 
-    def run(self, point: Point) -> tuple[np.ndarray, Any]:
+    def run(self, point: Point) -> Sample:
+        """The point's replications over the target's period."""
         reps = run_points(
             [point],
             self.n,
@@ -453,25 +454,25 @@ class _Search:
         self.done += self.n
         self.points.append(point)
         self.summaries.append(reps)
-        return values(reps, self.target.kpi, self.target.period), reps
+        return sample_of(reps, self.target.period)
 
     def trial(self, x: float) -> Trial:
         x = self.d.clip(x)
         if x in self.trials:
             return self.trials[x]
-        y, _ = self.run(Point(f"{self.d.path}={self.d.text(x)}", self.d.apply(self.scenario, x), x))
+        y = self.run(Point(f"{self.d.path}={self.d.text(x)}", self.d.apply(self.scenario, x), x))
         self.trials[x] = found = self._trial(x, y)
         return found
 
-    def _trial(self, x: float, y: np.ndarray) -> Trial:
-        hits = int(self.target.met(y).sum())
-        p = wilson(hits, len(y))
-        mean = float(np.nanmean(y)) if np.isfinite(y).any() else math.nan
-        return Trial(x, Probability(p.value, p.ci_low, p.ci_high, hits, len(y)), mean)
+    def _trial(self, x: float, sample: Sample) -> Trial:
+        """P(target) from each replication's value; the mean as a run's card shows it."""
+        hits = int(self.target.met(sample.values(self.target.kpi)).sum())
+        p = wilson(hits, sample.n)
+        mean = sample.mean(self.target.kpi)
+        return Trial(x, Probability(p.value, p.ci_low, p.ci_high, hits, sample.n), mean)
 
     def relaxed(self, name: str, scenario: Scenario) -> Trial:
-        y, _ = self.run(Point(f"{name} x2", scenario, None))
-        return self._trial(math.nan, y)
+        return self._trial(math.nan, self.run(Point(f"{name} x2", scenario, None)))
 
     def rows(self) -> tuple[Row, ...]:
         return tuple(rows_of(self.points, self.summaries, self.root, self.target.period))

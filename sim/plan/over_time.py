@@ -7,7 +7,8 @@ plan earned minus what it spent), alternative minus baseline, per replication on
 (common random numbers) with a paired-t 95% interval each week. The payback week is the first
 week from which the mean difference stays at or above zero to the window's end. Each scenario's
 cumulative revenue in the window's last week is its Revenue KPI and its cumulative CAC there its
-CAC, mean over the same replications: the chart and the cards say the same numbers. The formulas
+CAC (the average cost so far over the average deals won so far, as the card pools it): the chart
+and the cards say the same numbers. The formulas
 are the metric registry's (`sim.metrics`: spend, CAC), applied to running totals.
 """
 
@@ -64,7 +65,7 @@ class Cumulative:
 
     revenue: np.ndarray
     spend: np.ndarray
-    cac: np.ndarray  # (marketing spend + sales cost) / deals won so far
+    cac: np.ndarray  # average (marketing spend + sales cost) / average deals won so far
 
 
 def weekly(replications: Sequence[ReplicationSummary], name: str) -> np.ndarray:
@@ -73,11 +74,19 @@ def weekly(replications: Sequence[ReplicationSummary], name: str) -> np.ndarray:
 
 
 def weekly_metric(replications: Sequence[ReplicationSummary], metric: str) -> np.ndarray:
-    """A registry metric computed week by week (CPL, spend), replications x weeks."""
+    """A registry metric week by week (CPL, spend) of the replications' average series, as the
+    run's weekly line is drawn (`sim.results.weekly_metric_band`); NaN in a week without a
+    denominator."""
     names = replications[0].series.keys()
-    series = {name: weekly(replications, name) for name in names}
+    return pooled_metric({name: weekly(replications, name) for name in names}, metric)
+
+
+def pooled_metric(series: dict[str, np.ndarray], metric: str) -> np.ndarray:
+    """A registry metric of series averaged over replications (replications x weeks in, one
+    value per week out): for a rate, the ratio of the average totals, as on the run's cards."""
+    mean = {name: x.mean(axis=0) for name, x in series.items()}
     with np.errstate(all="ignore"):
-        return np.asarray(METRICS[metric].compute(series), dtype=float)
+        return np.asarray(METRICS[metric].compute(mean), dtype=float)
 
 
 def measured_dates(scenario: Scenario) -> list[dt.date]:
@@ -105,12 +114,10 @@ def net_per_replication(
 
 def cumulative(replications: Sequence[ReplicationSummary], scenario: Scenario) -> Cumulative:
     totals = running_totals(replications, scenario)
-    with np.errstate(all="ignore"):
-        cac = np.asarray(METRICS["cac"].compute(totals), dtype=float)
     return Cumulative(
         revenue=totals["revenue"].mean(axis=0),
-        spend=np.asarray(METRICS["spend"].compute(totals)).mean(axis=0),
-        cac=column_mean(cac),
+        spend=pooled_metric(totals, "spend"),
+        cac=pooled_metric(totals, "cac"),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.plan.batch import Point
+from sim.results import Sample
 from sim.runner import ReplicationSummary
 
 
@@ -58,3 +59,8 @@ def values(
 ) -> np.ndarray:
     """One KPI per replication (NaN where it is undefined, e.g. a rate with no denominator)."""
     return np.array([s.metrics[period][kpi] for s in summaries], dtype=float)
+
+
+def sample_of(summaries: Sequence[ReplicationSummary], period: str = "horizon") -> Sample:
+    """The replications of one point over a period, pooled as the run's cards pool them."""
+    return Sample([s.metrics[period] for s in summaries], [s.totals[period] for s in summaries])

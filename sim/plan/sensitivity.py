@@ -37,8 +37,7 @@ from sim.metrics import METRICS
 from sim.plan.batch import Point, default_executor, run_points
 from sim.plan.compare import _check_kpis
 from sim.plan.dials import Dial, dial, input_paths
-from sim.plan.rows import Row, rows_of, values
-from sim.plan.stats import summary_interval
+from sim.plan.rows import Row, rows_of, sample_of, values
 from sim.results import _clean
 from sim.runner import CancelFlag, Progress, in_order
 from sim.scenario import Scenario
@@ -363,14 +362,13 @@ def sensitivity(
             progress_offset=len(sim_points) * n,
             progress_total=total,
         )
-    means = [values(reps, kpi, period) for reps in summaries]
+    found = [sample_of(reps, period).summary(kpi) for reps in summaries]
     swings = []
     for i, (d, tests) in enumerate(zip(dials, plan, strict=True)):
         tps = []
         for step, tag, value in tests:
-            y = means[where[(i, step)]]
-            low, high = summary_interval(y)
-            tps.append(TestPoint(step, tag, value, float(np.nanmean(y)), low, high))
+            y = found[where[(i, step)]]
+            tps.append(TestPoint(step, tag, value, y.mean, y.ci_low, y.ci_high))
         ys = [p.mean for p in tps]
         swings.append(
             InputSwing(
@@ -389,11 +387,10 @@ def sensitivity(
         mc_reps = summaries[mc]
         drawn = {p.path: np.array([s.inputs[p.path] for s in mc_reps], float) for p in ranged}
         risk = decile_tornado(drawn, values(mc_reps, kpi, period), kpi, scenario)
-    base_y = means[0]
     return SensitivityResult(
         kpi=kpi,
-        base=float(np.nanmean(base_y)),
-        base_ci=summary_interval(base_y),
+        base=found[0].mean,
+        base_ci=(found[0].ci_low, found[0].ci_high),
         inputs=swings,
         swing=swing,
         screened=screened,

@@ -33,7 +33,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.intervals import CONFIDENCE, half_width, normal_quantile, t_quantile
+from sim.intervals import (
+    CONFIDENCE,
+    half_width,
+    half_width_of_se,
+    jackknife_se,
+    normal_quantile,
+    t_quantile,
+)
 
 
 @dataclass(frozen=True)
@@ -72,11 +79,16 @@ def paired_difference(
     alt: Sequence[float] | np.ndarray,
     direction: str = "higher",
     confidence: float = CONFIDENCE,
+    pooled: tuple[float, np.ndarray] | None = None,
 ) -> PairedDifference:
     """Paired t on D_i = alt_i - base_i (replications where either is NaN are left out).
 
     direction: 'higher' or 'lower' says which sign of D is better; 'neutral' counts D > 0 as
-    'better' only for bookkeeping (the tools give neutral metrics no verdict)."""
+    'better' only for bookkeeping (the tools give neutral metrics no verdict).
+    pooled: the difference of the two pooled metrics (a rate as the ratio of the average totals,
+    as the run's cards show it) and that difference with each replication left out of both.
+    The mean and interval are then that difference and its paired jackknife interval (for a
+    count, the paired t exactly); the replications are still tallied by their own values."""
     a, b = np.asarray(base, float), np.asarray(alt, float)
     keep = np.isfinite(a) & np.isfinite(b)
     d = b[keep] - a[keep]
@@ -84,10 +96,12 @@ def paired_difference(
     if n == 0:
         nan = math.nan
         return PairedDifference(nan, nan, nan, 0, 0, 0, 0)
-    mean = float(d.mean())
-    half = 0.0
-    if n > 1:
-        half = half_width(float(d.std(ddof=1)), n, confidence)
+    if pooled is None:
+        mean = float(d.mean())
+        half = half_width(float(d.std(ddof=1)), n, confidence) if n > 1 else 0.0
+    else:
+        mean, left_out = float(pooled[0]), pooled[1]
+        half = half_width_of_se(jackknife_se(left_out), len(left_out), confidence)
     sign = -1.0 if direction == "lower" else 1.0
     better = int(np.sum(sign * d > 0))
     ties = int(np.sum(d == 0))
@@ -160,14 +174,3 @@ def wilson(hits: int, n: int, confidence: float = CONFIDENCE) -> Proportion:
     low = 0.0 if hits == 0 else max(0.0, centre - half)
     high = 1.0 if hits == n else min(1.0, centre + half)
     return Proportion(p, low, high, hits, n)
-
-
-def summary_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The t interval of a mean of independent replications."""
-    x = np.asarray(values, float)
-    x = x[np.isfinite(x)]
-    if len(x) < 2:
-        m = float(x.mean()) if len(x) else math.nan
-        return m, m
-    half = half_width(float(x.std(ddof=1)), len(x), confidence)
-    return float(x.mean() - half), float(x.mean() + half)

@@ -1,7 +1,9 @@
 """Sweep one dial: K values from A to B (both ends included; whole-number fields rounded and
 deduplicated), every value on the same replication seeds (common random numbers across the
 points), and per point and KPI the mean, the P5-P95 of outcomes and the mean's 95% interval,
-kept apart as Nelson's MORE plots ask (WSC 2008: an interval is not a range of outcomes).
+kept apart as Nelson's MORE plots ask (WSC 2008: an interval is not a range of outcomes). The
+mean is the one a run's card would show for that point (`sim.results.Sample`: a rate as the
+ratio of the average totals).
 
 The best point per KPI comes from Hsu's multiple comparisons with the best over the points
 (`sim.plan.stats.mcb`, paired because the points share seeds): a value when the data single one
@@ -10,7 +12,6 @@ out, None with the values that cannot be ruled out otherwise.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -23,9 +24,9 @@ from sim.metrics import METRICS
 from sim.plan.batch import Point, run_points
 from sim.plan.compare import _check_kpis
 from sim.plan.dials import Dial, dial
-from sim.plan.rows import Row, rows_of, values
-from sim.plan.stats import MCBResult, mcb, summary_interval
-from sim.results import _clean
+from sim.plan.rows import Row, rows_of, sample_of, values
+from sim.plan.stats import MCBResult, mcb
+from sim.results import Summary, _clean
 from sim.runner import CancelFlag, Progress
 from sim.scenario import Scenario
 
@@ -33,31 +34,9 @@ DEFAULT_KPIS = ("revenue", "sql", "cac")
 
 
 @dataclass(frozen=True)
-class PointStats:
-    """One KPI at one point: the mean, the P5-P95 of outcomes, the mean's 95% interval."""
-
-    mean: float
-    p5: float
-    p95: float
-    ci_low: float
-    ci_high: float
-    n: int
-
-    @classmethod
-    def of(cls, x: np.ndarray, bounds: tuple[float, float]) -> PointStats:
-        x = x[np.isfinite(x)]
-        if len(x) == 0:
-            nan = math.nan
-            return cls(nan, nan, nan, nan, nan, 0)
-        low, high = summary_interval(x)
-        p5, p95 = (float(v) for v in np.percentile(x, [5, 95]))
-        return cls(float(x.mean()), p5, p95, max(low, bounds[0]), min(high, bounds[1]), len(x))
-
-
-@dataclass(frozen=True)
 class SweepPoint:
     value: float
-    metrics: dict[str, PointStats]
+    metrics: dict[str, Summary]  # the KPI's mean, P5-P95 of outcomes and the mean's interval
 
 
 @dataclass(frozen=True)
@@ -162,9 +141,10 @@ def sweep(
     points = [Point(f"{d.path}={d.text(v)}", d.apply(scenario, v), v) for v in grid]
     summaries = run_points(points, n, root, executor=executor, progress=progress, cancel=cancel)
     table = {k: np.vstack([values(reps, k) for reps in summaries]) for k in kpis}
+    samples = [sample_of(reps) for reps in summaries]
     stats_points = [
-        SweepPoint(v, {k: PointStats.of(table[k][i], METRICS[k].bounds) for k in kpis})
-        for i, v in enumerate(grid)
+        SweepPoint(v, {k: sample.summary(k) for k in kpis})
+        for v, sample in zip(grid, samples, strict=True)
     ]
     best: dict[str, float | None] = {}
     candidates: dict[str, list[float]] = {}

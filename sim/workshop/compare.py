@@ -1,8 +1,8 @@
 """The adapter for "strategies compared": a paired table of the plan against each alternative.
 
 The statistics and the verdict are the planning tools' (`sim.plan.compare.judge`: the paired
-difference with its paired-t 95% interval, Rossetti, Simulation Modeling and Arena, 4.4, and a
-sentence that never claims more than the interval). This module only feeds it runs the workshop
+difference of the means the run's cards show, with its 95% interval, and a sentence that never
+claims more than the interval). This module only feeds it runs the workshop
 already has: two runs made with the same seed and number of replications, replication i of both
 on the same random numbers, so the report and presentation mode need no extra simulation.
 "Better" follows each metric's direction; ties (equal whole counts) are counted apart.
@@ -10,13 +10,10 @@ on the same random numbers, so the report and presentation mode need no extra si
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from sim.intervals import half_width
 from sim.metrics import METRICS
+from sim.plan.compare import judge
 from sim.results import RunResult
 
 COMPARE_METRICS = (
@@ -37,7 +34,7 @@ class PairedRow:
     label: str
     base: float  # mean of the plan
     alternative: float  # mean of the alternative
-    difference: float  # mean paired difference, alternative - plan
+    difference: float  # alternative - plan (the two means above, paired interval below)
     ci_low: float
     ci_high: float
     better: float  # share of replications where the alternative is better
@@ -79,37 +76,18 @@ def compare_results(
 
 
 def _row(name: str, base: RunResult, alt: RunResult) -> PairedRow:
-    a = np.array([r[name] for r in base.per_replication], float)
-    b = np.array([r[name] for r in alt.per_replication], float)
-    verdict = _judge(name, a, b, alt.scenario_name, base.currency)
-    ok = np.isfinite(a) & np.isfinite(b)
-    a, b = a[ok], b[ok]
-    d = b - a
-    n = len(d)
-    mean = float(d.mean()) if n else math.nan
-    half = math.nan
-    if n > 1:
-        half = half_width(float(d.std(ddof=1)), n)  # 95%
-    direction = METRICS[name].direction
-    wins = d < 0 if direction == "lower" else d > 0
+    """The planning tools' paired comparison of one metric, as a table row."""
+    found = judge(name, base.sample(), alt.sample(), alt.scenario_name, base.currency)
+    d = found.diff
     return PairedRow(
         metric=name,
         label=METRICS[name].label,
-        base=float(a.mean()) if n else math.nan,
-        alternative=float(b.mean()) if n else math.nan,
-        difference=mean,
-        ci_low=mean - half,
-        ci_high=mean + half,
-        better=float(wins.mean()) if n else math.nan,
-        ties=float((d == 0).mean()) if n else math.nan,
-        verdict=verdict,
+        base=found.baseline_mean,
+        alternative=found.mean,
+        difference=d.mean,
+        ci_low=d.ci_low,
+        ci_high=d.ci_high,
+        better=d.p_better,
+        ties=d.p_tie,
+        verdict=found.verdict,
     )
-
-
-def _judge(name: str, base: np.ndarray, alt: np.ndarray, who: str, currency: str) -> str:
-    """sim.plan's verdict on the paired values ('' without the planning tools)."""
-    try:
-        from sim.plan.compare import judge
-    except ImportError:
-        return ""
-    return judge(name, base, alt, who, currency).verdict

@@ -101,3 +101,43 @@ def test_wilson_interval():
     assert p.value == pytest.approx(0.825)
     assert (p.ci_low, p.ci_high) == pytest.approx((0.6803, 0.9125), abs=1e-3)
     assert wilson(0, 10).ci_low == 0.0 and wilson(10, 10).ci_high == 1.0
+
+
+def test_compare_shows_the_run_cards_means_and_their_difference_for_rates_and_counts():
+    """A rate's mean is the ratio of the average totals on the run's cards; Compare, the
+    workshop table and the window's deltas show that same figure (not the mean of each
+    replication's ratio, 0.1-1% apart), and difference = mean - baseline on every row. For a
+    count the pooled difference's jackknife interval is the paired t exactly."""
+    from sim.intervals import half_width
+    from sim.runner import run as run_scenario
+    from sim.workshop.compare import compare_results
+
+    base, alt = small("Eight SDRs"), small("Four SDRs", sales={"sdr_count": 4})
+    kpis = ("won", "revenue", "cac", "rate_mql_to_sal", "rate_sql_to_won")
+    found = compare([base, alt], kpis=kpis, replications=6, executor=InlineExecutor())
+    runs = [run_scenario(s, replications=6, executor=InlineExecutor()) for s in (base, alt)]
+    workshop = {row.metric: row for row in compare_results(*runs, metrics=kpis).rows}
+    for kpi in kpis:
+        m = found.alternatives[0].metrics[kpi]
+        cards = [r.summary[kpi].mean for r in runs]
+        assert found.baseline_means[kpi] == pytest.approx(cards[0], rel=1e-12), kpi
+        assert m.mean == pytest.approx(cards[1], rel=1e-12), kpi
+        assert m.diff.mean == pytest.approx(m.mean - m.baseline_mean, rel=1e-12, abs=1e-12)
+        row = workshop[kpi]
+        assert (row.base, row.alternative, row.difference) == pytest.approx(
+            (cards[0], cards[1], m.diff.mean), rel=1e-12
+        )
+        assert (row.ci_low, row.ci_high) == pytest.approx((m.diff.ci_low, m.diff.ci_high))
+    per_rep = [np.array([r["cac"] for r in run.per_replication]) for run in runs]
+    assert abs(per_rep[0].mean() - runs[0].summary["cac"].mean) > 0  # the two readings differ
+    # counts: the jackknife of a difference of means is the paired t
+    won_each = [np.array([r["won"] for r in run.per_replication]) for run in runs]
+    d = won_each[1] - won_each[0]
+    won = found.alternatives[0].metrics["won"].diff
+    half = half_width(float(d.std(ddof=1)), len(d))
+    assert (won.ci_low, won.ci_high) == pytest.approx((d.mean() - half, d.mean() + half))
+    # a rate's interval is about the paired t of its per-replication values (same pairs)
+    cac = found.alternatives[0].metrics["cac"].diff
+    dc = per_rep[1] - per_rep[0]
+    ratio = (cac.ci_high - cac.ci_low) / (2 * half_width(float(dc.std(ddof=1)), len(dc)))
+    assert 0.5 < ratio < 2.0

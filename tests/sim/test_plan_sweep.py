@@ -80,3 +80,19 @@ def test_every_point_runs_the_same_seeds_and_the_json_keeps_its_layout():
         "ci_low",
         "ci_high",
     }
+
+
+def test_each_point_shows_what_a_run_of_that_point_shows():
+    """A point's mean and the mean's interval are the run's card for that scenario on the same
+    seeds (a rate as the ratio of the average totals); the P5-P95 is the replications' own."""
+    from sim.runner import run
+
+    s = small()
+    result = sweep(s, "sales.sdr_count", 4, 8, 2, kpis=("cac", "sql"), executor=InlineExecutor())
+    for point in result.points:
+        card = run(dial(s, "sales.sdr_count").apply(s, point.value), executor=InlineExecutor())
+        for kpi in ("cac", "sql"):
+            mine, theirs = point.metrics[kpi], card.summary[kpi]
+            assert (mine.mean, mine.ci_low, mine.ci_high, mine.p5, mine.p95) == pytest.approx(
+                (theirs.mean, theirs.ci_low, theirs.ci_high, theirs.p5, theirs.p95), rel=1e-12
+            ), (point.value, kpi)

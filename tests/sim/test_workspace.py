@@ -41,7 +41,9 @@ def fill(workspace: Workspace, member_id: int, n: int = N) -> None:
 def fake_summary(revenue: float = 1.0):
     from sim.runner import ReplicationSummary
 
-    return ReplicationSummary({"horizon": {"revenue": revenue}}, {}, {}, 0)
+    return ReplicationSummary(
+        {"horizon": {"revenue": revenue}}, {"horizon": {"revenue": revenue}}, {}, {}, 0
+    )
 
 
 def test_editing_a_scenario_marks_its_run_stale_and_never_shows_it_as_current():
