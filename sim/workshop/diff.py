@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sim.files.fields import ListOf, child_type
 from sim.labels import humanise
 from sim.metrics import METRICS
+from sim.paths import Name, format_path
 from sim.scenario import Scenario, Target
 from sim.workshop import words
 
@@ -127,15 +128,19 @@ def _rows(
     """Rows matched by their key (a channel's name) or, without one, by position."""
     leaf = path.rsplit(".", 1)[-1]
     key_of = ROW_KEYS.get(leaf)
+    a_rows: dict[str | int, Any]
+    b_rows: dict[str | int, Any]
     if key_of is None:
-        a_rows = {str(i): r for i, r in enumerate(a)}
-        b_rows = {str(i): r for i, r in enumerate(b)}
+        a_rows, b_rows = dict(enumerate(a)), dict(enumerate(b))
     else:
         a_rows, b_rows = _keyed(a, key_of), _keyed(b, key_of)
     out: list[Change] = []
     for key in [*a_rows, *(k for k in b_rows if k not in a_rows)]:
-        where = f"{path}[{key}]" if key.isdigit() else f'{path}["{key}"]'
-        name = f"{prefix}{humanise(leaf)} {int(key) + 1}" if key.isdigit() else f"{prefix}{key}"
+        # a position is a number, a key is text: a channel named "2024" is not row 2025
+        if isinstance(key, int):
+            where, name = f"{path}[{key}]", f"{prefix}{humanise(leaf)} {key + 1}"
+        else:
+            where, name = path + format_path([Name(key)]), f"{prefix}{key}"
         if key not in b_rows:
             out.append(Change(group, where, name, "present", "removed"))
         elif key not in a_rows:
@@ -145,8 +150,8 @@ def _rows(
     return out
 
 
-def _keyed(rows: list[Any], key_of: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _keyed(rows: list[Any], key_of: Any) -> dict[str | int, Any]:
+    out: dict[str | int, Any] = {}
     for row in rows:
         key = str(key_of(row))
         while key in out:  # a repeated key (two identical actions) keeps both rows

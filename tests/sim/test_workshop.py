@@ -162,6 +162,17 @@ def test_what_changed_lists_every_field_and_matches_channels_by_name():
     assert diff_scenarios(old, old) == []
 
 
+def test_a_channel_named_with_digits_is_named_not_read_as_a_position():
+    old = tiny()
+    data = old.model_dump(mode="json", by_alias=True)
+    data["channels"][1]["name"] = "2024"
+    old = Scenario.model_validate(data)
+    data["channels"][1]["weekly_budget"] = 9000
+    (change,) = diff_scenarios(old, Scenario.model_validate(data))
+    assert change.path == 'channels["2024"].weekly_budget'
+    assert change.label.startswith("2024: ")
+
+
 def test_funnel_lab_diff_prints_the_same_list_and_exits_like_diff(tmp_path: Path, capsys):
     old, new = version_pair()
     a, b = tmp_path / "q1.toml", tmp_path / "q2.toml"
