@@ -242,7 +242,8 @@ def judge(kpi: str, base: Sample, alt: Sample, name: str, currency: str) -> KpiC
         outcome, text = "no clear difference", f"{name}: {label} undefined in every replication"
     elif d.identical:
         outcome = "no clear difference"
-        text = f"{name}: {label} no clear difference (identical in all {d.n} replications)"
+        every = "the one replication" if d.n == 1 else f"all {d.n} replications"
+        text = f"{name}: {label} no clear difference (identical in {every})"
     elif not d.excludes_zero():
         outcome = "no clear difference"
         text = f"{name}: {label} no clear difference ({diff_text}, {span})"

@@ -42,7 +42,10 @@ def short(value: float) -> str:
 
 
 def interval(low: float, high: float, unit: str, currency: str = "USD") -> str:
-    """'+6.1M to +13.4M' (money without repeating the currency)."""
+    """'+6.1M to +13.4M' (money without repeating the currency); 'interval n/a' when there is
+    none (one replication says nothing of its precision)."""
+    if math.isnan(low) and math.isnan(high):
+        return "interval n/a"
     per = unit.removeprefix("currency") if unit.startswith("currency") else ""
     a = amount(low, unit, currency, signed=True).replace(f"{currency} ", "")
     b = amount(high, unit, currency, signed=True).replace(f"{currency} ", "")

@@ -141,3 +141,15 @@ def test_compare_shows_the_run_cards_means_and_their_difference_for_rates_and_co
     dc = per_rep[1] - per_rep[0]
     ratio = (cac.ci_high - cac.ci_low) / (2 * half_width(float(dc.std(ddof=1)), len(dc)))
     assert 0.5 < ratio < 2.0
+
+
+def test_one_replication_gives_a_difference_and_no_interval():
+    """One pair says nothing of its precision: the difference is shown, the interval is n/a
+    (not a zero-width one) and no verdict is claimed."""
+    found = run(small("Eight SDRs"), small("Two SDRs", sales={"sdr_count": 2}), n=1)
+    for kpi, m in found.alternatives[0].metrics.items():
+        assert np.isnan(m.diff.ci_low) and np.isnan(m.diff.ci_high), kpi
+        assert m.outcome == "no clear difference", kpi
+        assert ("identical in the one replication" if kpi == "mql" else "interval n/a") in (
+            m.verdict
+        ), kpi
