@@ -175,7 +175,7 @@ class Pooled:
     @classmethod
     def of(cls, rows: Sequence[Mapping[str, float]]) -> Pooled:
         """From each replication's period totals (series name -> total), in replication order."""
-        return cls({name: np.array([row[name] for row in rows], dtype=float) for name in SERIES})
+        return cls({name: np.array([row[name] for row in rows], dtype=float) for name in rows[0]})
 
     def centre(self, name: str) -> float:
         """The metric of the average totals: for a count the mean, for a rate the ratio of the
@@ -207,8 +207,13 @@ class Sample:
         self, per_replication: Sequence[Mapping[str, float]], totals: Sequence[Mapping[str, float]]
     ) -> None:
         self.per_replication = per_replication
+        self.totals = totals
         self.n = len(per_replication)
         self.pooled = Pooled.of(totals) if self.n else None
+
+    def subset(self, indices: Sequence[int]) -> Sample:
+        """Some of the replications (a bin of a Monte Carlo run ranked by an input)."""
+        return Sample([self.per_replication[i] for i in indices], [self.totals[i] for i in indices])
 
     def values(self, name: str) -> np.ndarray:
         """The metric in each replication (NaN where it is undefined, e.g. no denominator)."""

@@ -137,8 +137,9 @@ class KpiCard(QFrame):
         self.delta.setStyleSheet(f"font-size: 11px; font-weight: 600; color: {colour};")
         self.delta.setToolTip(
             f"{comparison.verdict}.<br><br>The paired difference to the pinned baseline: "
-            f"replication i of both runs on the same seed, the difference per replication, its "
-            f"mean and 95% interval (paired t over {comparison.diff.n} replications)."
+            f"replication i of both runs on the same seed; this card's figure minus the "
+            f"baseline's, with its 95% interval over {comparison.diff.replications} paired "
+            f"replications (paired t; for a rate, the paired jackknife of the two ratios)."
         )
         self.delta.show()
 

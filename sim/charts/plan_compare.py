@@ -71,7 +71,7 @@ def draw_compare(fig: Figure, result: Any, kpis: tuple[str, ...] | None = None) 
         Patch(color=BETTER, label="better (interval excludes 0)"),
         Patch(color=WORSE, label="worse (interval excludes 0)"),
         Patch(color=UNCLEAR, label="no clear difference, or neutral"),
-        Patch(facecolor="white", edgecolor="#222222", label="whiskers: 95% interval (paired t)"),
+        Patch(facecolor="white", edgecolor="#222222", label="whiskers: paired 95% interval"),
     )
 
 

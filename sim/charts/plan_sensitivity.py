@@ -123,7 +123,7 @@ def draw_risk_tornado(fig: Figure, result: Any) -> None:
     if risk is None or not risk.bars:
         message(ax, "No uncertain inputs: switch a field to a range for this tornado.")
         return
-    base = float(np.mean([np.nanmean(b.bin_means) for b in risk.bars]))
+    base = risk.centre
     for i, bar in enumerate(risk.bars):
         ax.barh(i, bar.high - base, left=base, color=HIGH_END, height=0.6)
         ax.barh(i, bar.low - base, left=base, color=LOW_END, height=0.6)

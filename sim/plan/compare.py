@@ -16,6 +16,7 @@ per KPI comes from multiple comparisons with the best (Hsu 1996; Nelson & Matejc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -233,17 +234,20 @@ def judge(kpi: str, base: Sample, alt: Sample, name: str, currency: str) -> KpiC
     if base.pooled is not None and alt.pooled is not None:
         left_out = alt.pooled.jackknife(kpi) - base.pooled.jackknife(kpi)
         pooled = (centres[1] - centres[0], left_out)
-    d = paired_difference(base.values(kpi), alt.values(kpi), metric.direction, pooled=pooled)
+    low, high = metric.bounds
+    d = paired_difference(
+        base.values(kpi), alt.values(kpi), metric.direction, pooled=pooled, limit=high - low
+    )
     unit = metric.unit
     diff_text = amount(d.mean, unit, currency, signed=True)
     span = interval(d.ci_low, d.ci_high, unit, currency)
     label = metric.label
-    if d.n == 0:
-        outcome, text = "no clear difference", f"{name}: {label} undefined in every replication"
+    if not math.isfinite(d.mean):
+        outcome = "no clear difference"
+        text = f"{name}: {label} undefined in every replication of one of the plans"
     elif d.identical:
         outcome = "no clear difference"
-        every = "the one replication" if d.n == 1 else f"all {d.n} replications"
-        text = f"{name}: {label} no clear difference (identical in {every})"
+        text = f"{name}: {label} no clear difference (identical in {_every(d.replications)})"
     elif not d.excludes_zero():
         outcome = "no clear difference"
         text = f"{name}: {label} no clear difference ({diff_text}, {span})"
@@ -253,13 +257,22 @@ def judge(kpi: str, base: Sample, alt: Sample, name: str, currency: str) -> KpiC
     else:
         good = (d.mean > 0) == (metric.direction == "higher")
         outcome = "better" if good else "worse"
-        count = d.better if good else d.worse
-        ties = f", tied in {d.ties}" if d.ties else ""
-        text = (
-            f"{name}: {label} {diff_text} ({span}), {outcome} in {count}{ties} of {d.n} "
-            "replications"
-        )
+        text = f"{name}: {label} {diff_text} ({span}), {outcome}{_tally(d, good)}"
     return KpiComparison(kpi, centres[0], centres[1], d, outcome, text)
+
+
+def _every(n: int) -> str:
+    return "the one replication" if n == 1 else f"all {n} replications"
+
+
+def _tally(d: PairedDifference, good: bool) -> str:
+    """' in 7 of 8 replications' (where both plans have the metric), '' where none has."""
+    if d.n == 0:
+        return ""
+    count = d.better if good else d.worse
+    ties = f", tied in {d.ties}" if d.ties else ""
+    where = "" if d.n == d.replications else " where both are defined"
+    return f" in {count}{ties} of {d.n} replications{where}"
 
 
 def best_per_kpi(

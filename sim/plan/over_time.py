@@ -131,7 +131,7 @@ def net_difference(
     n = min(len(plan), len(reference))
     d = net_per_replication(plan[:n], scenario) - net_per_replication(reference[:n], scenario)
     mean = d.mean(axis=0)
-    half = np.zeros_like(mean)
+    half = np.full_like(mean, np.nan)  # none from one replication
     if n > 1:
         half = half_width(d.std(axis=0, ddof=1), n, CONFIDENCE)
     return NetDifference(mean, mean - half, mean + half, n, payback(mean, measured_dates(scenario)))

@@ -16,7 +16,7 @@ extreme test points and keeps the `top` that move the KPI most.
 @RISK's tornado needs no extra runs per input: from a Monte Carlo run with the ranges drawn, the
 output mean by input decile (quintile when fewer than 80 replications), each bar spanning the
 lowest to the highest bin mean. `decile_tornado` is a pure function over any run's per-
-replication inputs and outputs (the app's own run, for one).
+replication inputs and outputs (a `Sample`: the app's own run, for one).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from sim.metrics import METRICS
 from sim.plan.batch import Point, default_executor, run_points
 from sim.plan.compare import _check_kpis
 from sim.plan.dials import Dial, dial, input_paths
-from sim.plan.rows import Row, rows_of, sample_of, values
-from sim.results import _clean
+from sim.plan.rows import Row, rows_of, sample_of
+from sim.results import Sample, _clean
 from sim.runner import CancelFlag, Progress, in_order
 from sim.scenario import Scenario
 from sim.uncertain import centralize, uncertain_inputs
@@ -105,6 +105,7 @@ class BinTornado:
     bars: list[BinBar]
     bins: int
     replications: int
+    centre: float  # the KPI over the whole Monte Carlo run, as its card shows it
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class SensitivityResult:
             out["risk_tornado"] = {
                 "bins": self.risk.bins,
                 "replications": self.risk.replications,
+                "centre": self.risk.centre,
                 "inputs": [
                     {
                         "path": b.path,
@@ -386,7 +388,7 @@ def sensitivity(
     if mc is not None:
         mc_reps = summaries[mc]
         drawn = {p.path: np.array([s.inputs[p.path] for s in mc_reps], float) for p in ranged}
-        risk = decile_tornado(drawn, values(mc_reps, kpi, period), kpi, scenario)
+        risk = decile_tornado(drawn, sample_of(mc_reps, period), kpi, scenario)
     return SensitivityResult(
         kpi=kpi,
         base=found[0].mean,
@@ -404,26 +406,26 @@ def sensitivity(
 
 def decile_tornado(
     inputs: Mapping[str, np.ndarray],
-    output: np.ndarray,
+    output: Sample,
     kpi: str,
     scenario: Scenario | None = None,
     bins: int | None = None,
 ) -> BinTornado:
     """@RISK's tornado from one Monte Carlo run: for each drawn input, the output's mean in each
     bin of replications ranked by that input (deciles from 80 replications, quintiles from 40,
-    fewer below), ranked by the spread of the bin means. No extra runs."""
-    y = np.asarray(output, float)
+    fewer below), ranked by the spread of the bin means. No extra runs. A bin's mean, and the
+    centre the bars start from, pool the replications as a run's card does (a rate: the ratio
+    of the average totals)."""
+    y = output.values(kpi)
     n = len(y)
     k = bins or (10 if n >= 80 else 5 if n >= 40 else max(2, n // 8))
     bars = []
     for path, x in inputs.items():
         x = np.asarray(x, float)
-        keep = np.isfinite(x) & np.isfinite(y)
-        order = np.argsort(x[keep], kind="stable")
-        groups = np.array_split(order, k)
-        ys, xs = y[keep], x[keep]
-        bin_means = [float(ys[g].mean()) if len(g) else math.nan for g in groups]
-        edges = [float(xs[g].min()) for g in groups if len(g)] + [float(xs.max())]
+        keep = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        groups = np.array_split(keep[np.argsort(x[keep], kind="stable")], k)
+        bin_means = [output.subset(g.tolist()).mean(kpi) if len(g) else math.nan for g in groups]
+        edges = [float(x[g].min()) for g in groups if len(g)] + [float(x[keep].max())]
         finite = [m for m in bin_means if math.isfinite(m)]
         spread = max(finite) - min(finite) if finite else math.nan
         bars.append(
@@ -438,4 +440,4 @@ def decile_tornado(
             )
         )
     bars.sort(key=lambda b: -b.swing if math.isfinite(b.swing) else 0.0)
-    return BinTornado(kpi, bars, k, n)
+    return BinTornado(kpi, bars, k, n, output.mean(kpi))

@@ -1,12 +1,14 @@
 """The statistics behind every verdict: paired t intervals, Hsu's multiple comparisons with the
 best, and binomial intervals for simulated probabilities.
 
-All of them read per-replication values of alternatives run on the same seeds (common random
-numbers), so replication i of every alternative is one pair (or one block of k).
+All of them read alternatives run on the same seeds (common random numbers), so replication i
+of every alternative is one pair (or one block of k).
 
 * Paired t (Rossetti, *Simulation Modeling and Arena*, 2nd ed., §4.4; Law, *Simulation Modeling
   and Analysis*, §10.2): the difference D_i = Y_alt,i - Y_base,i per replication, its mean and
-  the 95% interval mean ± t(0.975, n-1) · sd(D)/√n.
+  the 95% interval mean ± t(0.975, n-1) · sd(D)/√n. For a rate shown as the ratio of average
+  totals, the difference of the two ratios with its paired jackknife interval (each replication
+  left out of both; Efron & Tibshirani 1993, §11.2), which is the paired t for a count.
 * Multiple comparisons with the best, MCB (Hsu, *Multiple Comparisons: Theory and Methods*,
   Chapman & Hall 1996, ch. 4; Nelson & Hsu 1993), in the form for common random numbers and
   unequal variances with a fixed number of replications of Nelson & Matejcik (1995), "Using
@@ -46,8 +48,10 @@ from sim.intervals import (
 @dataclass(frozen=True)
 class PairedDifference:
     """The paired difference alternative - baseline over replications, with its interval and how
-    the replications fell: `better` and `ties` count replications (ties: exactly equal, which
-    integer KPIs often are; "better" never counts a tie)."""
+    the replications fell: `better` and `ties` count the `n` replications where both values are
+    defined (ties: exactly equal, which integer KPIs often are; "better" never counts a tie) of
+    the `replications` compared; `identical`: the same in every one of them, so the
+    difference is exactly 0."""
 
     mean: float
     ci_low: float
@@ -56,6 +60,8 @@ class PairedDifference:
     better: int
     ties: int
     worse: int
+    identical: bool = False
+    replications: int = 0
 
     @property
     def p_better(self) -> float:
@@ -65,13 +71,9 @@ class PairedDifference:
     def p_tie(self) -> float:
         return self.ties / self.n if self.n else math.nan
 
-    @property
-    def identical(self) -> bool:
-        """The same value in every replication (the difference is exactly 0)."""
-        return self.n > 0 and self.ties == self.n
-
     def excludes_zero(self) -> bool:
-        return self.n > 1 and (self.ci_low > 0 or self.ci_high < 0)
+        """The interval lies wholly on one side of 0 (never without an interval)."""
+        return bool(self.ci_low > 0 or self.ci_high < 0)
 
 
 def paired_difference(
@@ -80,32 +82,38 @@ def paired_difference(
     direction: str = "higher",
     confidence: float = CONFIDENCE,
     pooled: tuple[float, np.ndarray] | None = None,
+    limit: float = math.inf,
 ) -> PairedDifference:
-    """Paired t on D_i = alt_i - base_i (replications where either is NaN are left out).
+    """Paired t on D_i = alt_i - base_i over the replications where both are defined.
 
     direction: 'higher' or 'lower' says which sign of D is better; 'neutral' counts D > 0 as
     'better' only for bookkeeping (the tools give neutral metrics no verdict).
     pooled: the difference of the two pooled metrics (a rate as the ratio of the average totals,
     as the run's cards show it) and that difference with each replication left out of both.
     The mean and interval are then that difference and its paired jackknife interval (for a
-    count, the paired t exactly); the replications are still tallied by their own values."""
+    count, the paired t exactly); the replications are still tallied by their own values.
+    limit: the largest difference the metric allows (a share's is 1): the interval stays
+    inside it. No interval (NaN) from fewer than two replications."""
     a, b = np.asarray(base, float), np.asarray(alt, float)
     keep = np.isfinite(a) & np.isfinite(b)
     d = b[keep] - a[keep]
     n = len(d)
-    if n == 0:
-        nan = math.nan
-        return PairedDifference(nan, nan, nan, 0, 0, 0, 0)
     if pooled is None:
-        mean = float(d.mean())
-        half = half_width(float(d.std(ddof=1)), n, confidence) if n > 1 else 0.0
+        mean = float(d.mean()) if n else math.nan
+        half = half_width(float(d.std(ddof=1)), n, confidence) if n > 1 else math.nan
+        same = bool(n and np.all(d == 0))
     else:
         mean, left_out = float(pooled[0]), pooled[1]
         half = half_width_of_se(jackknife_se(left_out), len(left_out), confidence)
+        same = mean == 0 and bool(np.all(left_out == 0))
     sign = -1.0 if direction == "lower" else 1.0
     better = int(np.sum(sign * d > 0))
     ties = int(np.sum(d == 0))
-    return PairedDifference(mean, mean - half, mean + half, n, better, ties, n - better - ties)
+    identical = same and ties == n and np.array_equal(np.isnan(a), np.isnan(b))
+    low, high = max(mean - half, -limit), min(mean + half, limit)
+    return PairedDifference(
+        mean, low, high, n, better, ties, n - better - ties, bool(identical), len(a)
+    )
 
 
 @dataclass(frozen=True)

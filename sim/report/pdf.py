@@ -492,8 +492,9 @@ def _comparison(inputs: ReportInputs, st: dict[str, ParagraphStyle]) -> list[Flo
     out.append(
         _p(
             f"Each alternative ran on the same {r.replications} replication seeds as the plan "
-            "(common random numbers): the difference is taken replication by replication, with "
-            "a paired-t 95% interval. 'Better' follows each measure's direction (higher for "
+            "(common random numbers): the difference is the alternative's figure minus the "
+            "plan's, with a paired 95% interval (paired t; for a rate, the paired jackknife of "
+            "the two ratios). 'Better' follows each measure's direction (higher for "
             "measures with none); ties are counted apart.",
             st["body"],
         )

@@ -153,3 +153,22 @@ def test_one_replication_gives_a_difference_and_no_interval():
         assert ("identical in the one replication" if kpi == "mql" else "interval n/a") in (
             m.verdict
         ), kpi
+
+
+@pytest.mark.parametrize("seed", [0, 18])
+def test_a_rate_on_a_one_week_window_is_judged_by_its_pooled_figures(seed):
+    """One measured week, so rates are often undefined in a replication: the verdict never says
+    'identical' while the difference shown is not 0 (equal ratios on other denominators pool to
+    other figures), nor 'undefined' while both plans' pooled rates exist (their defined
+    replications need not line up)."""
+    window = {"weeks": 5, "warmup_weeks": 4, "seed": seed}
+    plans = [small("A", simulation=window), small("B", simulation=window, sales={"sdr_count": 3})]
+    kpis = ("rate_sal_to_sql", "rate_sql_to_opportunity", "sla_compliance")
+    found = compare(plans, kpis=kpis, replications=4, executor=InlineExecutor())
+    for kpi, m in found.alternatives[0].metrics.items():
+        assert m.diff.mean == pytest.approx(m.mean - m.baseline_mean), kpi
+        if "identical" in m.verdict:
+            assert m.diff.mean == 0 and m.diff.replications == 4, kpi
+        if np.isfinite(m.mean) and np.isfinite(m.baseline_mean):
+            assert "undefined" not in m.verdict, kpi
+        assert -1 <= m.diff.ci_low <= m.diff.ci_high <= 1 or np.isnan(m.diff.ci_low), kpi

@@ -10,6 +10,7 @@ from plan_scenarios import SMALL, small
 
 from sim.plan import decile_tornado, dial, screen, sensitivity
 from sim.plan.sensitivity import test_points as points_of
+from sim.results import Sample
 from sim.runner import InlineExecutor
 from sim.scenario import Scenario
 
@@ -79,11 +80,30 @@ def test_with_ranges_the_risk_tornado_comes_from_the_monte_carlo_run():
     assert bar.path == "deals.win_rate" and bar.high > bar.low
 
 
+def test_the_risk_tornado_of_a_rate_starts_from_the_monte_carlo_runs_card():
+    """Its centre is CAC over the whole Monte Carlo run as a run's card shows it (the ratio of
+    the average totals), and each bin pools its replications the same way, so the bins lie
+    either side of it."""
+    from sim.runner import run
+
+    result = sensitivity(
+        ranged(), "cac", inputs=["deals.win_rate"], replications=2, executor=InlineExecutor()
+    )
+    risk = result.risk
+    assert risk is not None
+    card = run(ranged(), replications=risk.replications, executor=InlineExecutor())
+    assert risk.centre == pytest.approx(card.summary["cac"].mean, rel=1e-12)
+    (bar,) = risk.bars
+    assert min(bar.bin_means) < risk.centre < max(bar.bin_means)
+    assert bar.low > bar.high  # more wins per deal closed: a lower CAC at a higher win rate
+
+
 def test_decile_tornado_ranks_the_input_the_output_follows():
     rng = np.random.default_rng(0)
     strong, weak = rng.uniform(size=200), rng.uniform(size=200)
     output = 10 * strong + weak + rng.normal(0, 0.1, 200)
-    table = decile_tornado({"weak": weak, "strong": strong}, output, "revenue")
+    rows = [{"revenue": float(v)} for v in output]
+    table = decile_tornado({"weak": weak, "strong": strong}, Sample(rows, rows), "revenue")
     assert table.bins == 10 and [b.path for b in table.bars] == ["strong", "weak"]
     assert table.bars[0].swing == pytest.approx(9, abs=0.5)
 
