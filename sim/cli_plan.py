@@ -338,24 +338,25 @@ def format_sensitivity(result: Any) -> str:
         f"tornado of {METRICS[k].label}: base {fmt(result.base, k, c)} (every input at base)",
         result.swing_definition(),
         "",
-        f"{'input':<52}{'swing':>14}   {'at low end':>14}{'at high end':>14}   test points",
+        f"{'input':<52}{'swing':>16}  {'at low end':>16}  {'at high end':>16}   test points",
     ]
     for i in result.inputs:
         points = ", ".join(f"{p.tag} {p.value:g}" for p in i.points)
         lines.append(
-            f"{i.label[:51]:<52}{fmt(i.swing, k, c):>14}   {fmt(i.low, k, c):>14}"
-            f"{fmt(i.high, k, c):>14}   {points}"
+            f"{i.label[:51]:<52}{fmt(i.swing, k, c):>16}  {fmt(i.low, k, c):>16}  "
+            f"{fmt(i.high, k, c):>16}   {points}"
         )
     if result.risk is not None:
         r = result.risk
         lines += [
             "",
             f"@RISK-style tornado (from {r.replications} Monte Carlo replications with the "
-            f"ranges drawn; mean {METRICS[k].label} by input bin, {r.bins} bins):",
+            f"ranges drawn; mean {METRICS[k].label} by input bin, {r.bins} bins; whole run "
+            f"{fmt(r.centre, k, c)}):",
         ]
         for b in r.bars:
             lines.append(
-                f"  {b.label[:50]:<52}{fmt(b.swing, k, c):>14}   lowest bin {fmt(b.low, k, c)}, "
+                f"  {b.label[:50]:<52}{fmt(b.swing, k, c):>16}   lowest bin {fmt(b.low, k, c)}, "
                 f"highest bin {fmt(b.high, k, c)}"
             )
     return "\n".join(lines)
