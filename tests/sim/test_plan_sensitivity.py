@@ -71,31 +71,22 @@ def test_the_screen_puts_what_moves_revenue_first():
 
 
 def test_with_ranges_the_risk_tornado_comes_from_the_monte_carlo_run():
-    result = sensitivity(
-        ranged(), "won", inputs=["deals.win_rate"], replications=2, executor=InlineExecutor()
-    )
-    risk = result.risk
-    assert risk is not None and risk.replications == 40 and risk.bins == 5
-    bar = risk.bars[0]
-    assert bar.path == "deals.win_rate" and bar.high > bar.low
-
-
-def test_the_risk_tornado_of_a_rate_starts_from_the_monte_carlo_runs_card():
-    """Its centre is CAC over the whole Monte Carlo run as a run's card shows it (the ratio of
-    the average totals), and each bin pools its replications the same way, so the bins lie
-    either side of it."""
+    """40 replications with every range drawn, in 5 bins by the input. For a rate the centre is
+    the whole run's figure as its card shows it (the ratio of the average totals) and each bin
+    pools its replications the same way, so the bins lie either side of it."""
     from sim.runner import run
 
     result = sensitivity(
         ranged(), "cac", inputs=["deals.win_rate"], replications=2, executor=InlineExecutor()
     )
     risk = result.risk
-    assert risk is not None
+    assert risk is not None and risk.replications == 40 and risk.bins == 5
+    (bar,) = risk.bars
+    assert bar.path == "deals.win_rate"
+    assert bar.low > bar.high  # more of the deals won: a lower CAC at a higher win rate
     card = run(ranged(), replications=risk.replications, executor=InlineExecutor())
     assert risk.centre == pytest.approx(card.summary["cac"].mean, rel=1e-12)
-    (bar,) = risk.bars
     assert min(bar.bin_means) < risk.centre < max(bar.bin_means)
-    assert bar.low > bar.high  # more wins per deal closed: a lower CAC at a higher win rate
 
 
 def test_decile_tornado_ranks_the_input_the_output_follows():
