@@ -429,6 +429,15 @@ def aggregate(
     return result
 
 
+def metric_of_average(by_replication: Mapping[str, np.ndarray], name: str) -> np.ndarray:
+    """A metric of series averaged over replications (replications first: one row each), as a
+    card pools a period's totals: for a rate the ratio of the averages, not the average ratio.
+    Week by week for weekly series, NaN where a week has no denominator."""
+    average = {series: x.mean(axis=0) for series, x in by_replication.items()}
+    with np.errstate(all="ignore"):
+        return np.asarray(METRICS[name].compute(average), dtype=float)
+
+
 def weekly_metric_band(name: str, records: list[ReplicationRecord]) -> WeeklyBand:
     """A metric week by week from the same sums as its period figure: the line is the metric of
     each week's average series (a week's CPL: average media spend over average paid leads), so
@@ -436,8 +445,8 @@ def weekly_metric_band(name: str, records: list[ReplicationRecord]) -> WeeklyBan
     the band is the P5-P95 of the replications' own weekly values."""
     compute = METRICS[name].compute
     band = _band(np.vstack([compute(r.weekly) for r in records]))
-    average = {s: np.mean([r.weekly[s] for r in records], axis=0) for s in SERIES}
-    return WeeklyBand(np.asarray(compute(average), dtype=float), band.p5, band.p95)
+    stacked = {s: np.vstack([r.weekly[s] for r in records]) for s in SERIES}
+    return WeeklyBand(metric_of_average(stacked, name), band.p5, band.p95)
 
 
 def _band(stack: np.ndarray) -> WeeklyBand:

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.intervals import CONFIDENCE, half_width
 from sim.metrics import METRICS
-from sim.results import period_weeks, week_starts
+from sim.results import metric_of_average, period_weeks, week_starts
 from sim.runner import ReplicationSummary
 from sim.scenario import Scenario
 
@@ -78,15 +78,7 @@ def weekly_metric(replications: Sequence[ReplicationSummary], metric: str) -> np
     run's weekly line is drawn (`sim.results.weekly_metric_band`); NaN in a week without a
     denominator."""
     names = replications[0].series.keys()
-    return pooled_metric({name: weekly(replications, name) for name in names}, metric)
-
-
-def pooled_metric(series: dict[str, np.ndarray], metric: str) -> np.ndarray:
-    """A registry metric of series averaged over replications (replications x weeks in, one
-    value per week out): for a rate, the ratio of the average totals, as on the run's cards."""
-    mean = {name: x.mean(axis=0) for name, x in series.items()}
-    with np.errstate(all="ignore"):
-        return np.asarray(METRICS[metric].compute(mean), dtype=float)
+    return metric_of_average({name: weekly(replications, name) for name in names}, metric)
 
 
 def measured_dates(scenario: Scenario) -> list[dt.date]:
@@ -116,8 +108,8 @@ def cumulative(replications: Sequence[ReplicationSummary], scenario: Scenario) -
     totals = running_totals(replications, scenario)
     return Cumulative(
         revenue=totals["revenue"].mean(axis=0),
-        spend=pooled_metric(totals, "spend"),
-        cac=pooled_metric(totals, "cac"),
+        spend=metric_of_average(totals, "spend"),
+        cac=metric_of_average(totals, "cac"),
     )
 
 
