@@ -79,7 +79,7 @@ class AeDesk:
 
     def open_now(self) -> int:
         """Opportunities open now."""
-        self._release(self.env.now)
+        self._release(self.env._now)
         return len(self.closes)
 
     def waiting(self) -> int:
@@ -95,7 +95,7 @@ class AeDesk:
         """SQLs due at `at` (now or later), in order: as many as the AEs have room for now (none
         while others wait) take their slots and open at their moments, with no event. Returns
         how many; the rest have to join the line at their moments (call `submit` then)."""
-        self._release(self.env.now)
+        self._release(self.env._now)
         room = 0 if self.queue else max(self.slots - len(self.closes), 0)
         opened = min(room, len(leads))
         closes, open_deal = self.closes, self._open_deal
@@ -105,14 +105,14 @@ class AeDesk:
 
     def submit(self, lead: int) -> None:
         """A new SQL now: an AE takes it up if one has room and nobody waits, else it waits."""
-        now = self.env.now
+        now = self.env._now
         if not self.open_at(lead, now):
             heapq.heappush(self.queue, (-self._promise(lead), next(self._seq), lead, now))
             self._wake_when_free()
 
     def expire(self) -> None:
         """SQLs that have waited too long go cold, at the moment they did."""
-        now = self.env.now
+        now = self.env._now
         cold = [item for item in self.queue if now - item[3] > self.max_wait]
         if cold:
             self.queue = [item for item in self.queue if now - item[3] <= self.max_wait]
@@ -134,10 +134,10 @@ class AeDesk:
         """SQLs wait: wake when the next opportunity closes and frees its slot."""
         if self.closes and self.closes[0] < self._wake_at:
             self._wake_at = self.closes[0]
-            call_later(self.env, self._wake_at - self.env.now, self._slot_frees)
+            call_later(self.env, self._wake_at - self.env._now, self._slot_frees)
 
     def _slot_frees(self, _event: Wake) -> None:
-        now = self.env.now
+        now = self.env._now
         if now >= self._wake_at:
             self._wake_at = float("inf")
         self.expire()

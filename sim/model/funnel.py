@@ -363,7 +363,7 @@ class FunnelModel:
         self.last_reason += [NO_VERDICT] * n
 
     def _schedule_due(self, week: int) -> None:
-        env, now, arrive = self.env, self.env.now, self._mql
+        env, now, arrive = self.env, self.env._now, self._mql
         for t, lead, score, touch in self._due[week]:
             call_later(env, t - now, arrive, (lead, score, touch))
         self._due[week] = []
@@ -371,14 +371,14 @@ class FunnelModel:
     def _schedule_mql(self, lead: int, t: float, score: float, touch: int) -> None:
         week = int(t // HOURS_PER_WEEK)
         if week <= self.week:
-            call_later(self.env, max(t - self.env.now, 0.0), self._mql, (lead, score, touch))
+            call_later(self.env, max(t - self.env._now, 0.0), self._mql, (lead, score, touch))
         elif week < self.weeks:
             self._due[week].append((t, lead, score, touch))
 
     def _mql(self, event: Wake) -> None:
         """The lead's score crossed the threshold (or it asked for a demo): it raised its hand."""
         lead, score, touch = event._value  # touch: the touch that made it an MQL
-        now = self.env.now
+        now = self.env._now
         card = self.cards[lead]
         visit = self.visits[lead]
         self.visits[lead] = visit + 1
@@ -396,7 +396,7 @@ class FunnelModel:
 
     def _review(self, desk: ReviewDesk, visit: MqlVisit, card: Card, score: float) -> None:
         """A marketer checks the MQL: junk and poor fit are stopped, evidence is attached."""
-        now, cfg = self.env.now, self.s.review
+        now, cfg = self.env._now, self.s.review
         done, handoff = desk.finish(now)
         self.rec.add("spend_review", now, cfg.cost_per_review)
         self.rec.add("reviewer_hours", now, desk.reviewer_hours_per_review)
@@ -416,9 +416,9 @@ class FunnelModel:
     def _review_stops(self, event: Wake) -> None:
         """The review stops the MQL (its verdict's moment): it leaves review, and the funnel."""
         visit, reason = event._value
-        self._count["review_stopped"](self.env.now)
+        self._count["review_stopped"](self.env._now)
         self._leaves_sales(visit)
-        self._close_lead(visit.lead, self.env.now, reason)
+        self._close_lead(visit.lead, self.env._now, reason)
 
     def _reviewed(self, event: Wake) -> None:
         visit, score = event._value
@@ -429,7 +429,7 @@ class FunnelModel:
         lead = visit.lead
         if self.reached[lead] < Stage.HANDED:
             self.reached[lead] = Stage.HANDED
-        self._count["mql_handoffs"](self.env.now)
+        self._count["mql_handoffs"](self.env._now)
         self._handed[visit.card.channel] += 1
         self.state[lead] = State.SALES
         self.in_sales += 1
@@ -486,7 +486,7 @@ class FunnelModel:
         """The MQL is no longer with sales (or in review): one fewer there; if its lead went
         cold while there, when it was there and gone from nurture too (`_record_nurture`)."""
         self.in_sales -= 1
-        now, cold = self.env.now, visit.card.cold
+        now, cold = self.env._now, visit.card.cold
         if cold < now:
             self._cold_in_sales.add((max(visit.t_mql, cold), now))
 
@@ -526,7 +526,7 @@ class FunnelModel:
         self._count_sqls["sql"](at)
         self._count_sqls[SOURCE_SERIES["sql"][source]](at)
         opened = self.ae.open_first(leads, at)
-        env, now, waits = self.env, self.env.now, self._sql_waits
+        env, now, waits = self.env, self.env._now, self._sql_waits
         for lead, t in zip(leads[opened:], at[opened:], strict=True):
             call_later(env, t - now, waits, lead)
 
