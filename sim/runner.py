@@ -194,13 +194,21 @@ def in_order_bounded(
     running: dict[Future, int] = {}
     ready: dict[int, Any] = {}
     started = next_index = done = 0
+
+    def top_up() -> None:
+        """Start tasks up to the window: before any result is handed on, so a worker that just
+        finished has its next task while the caller works on the result (a live view
+        aggregates for tens of milliseconds per replication)."""
+        nonlocal started
+        while started < count and len(running) < window:
+            if _is_set(cancel):
+                raise Cancelled
+            running[submit(started)] = started
+            started += 1
+
     try:
+        top_up()
         while next_index < count:
-            while started < count and len(running) < window:
-                if _is_set(cancel):
-                    raise Cancelled
-                running[submit(started)] = started
-                started += 1
             finished, _ = wait(running, timeout=CANCEL_POLL_S, return_when=FIRST_COMPLETED)
             if _is_set(cancel):
                 raise Cancelled
@@ -209,6 +217,7 @@ def in_order_bounded(
                 done += 1
                 if progress is not None:
                     progress(done, count)
+            top_up()
             while next_index in ready:
                 yield next_index, ready.pop(next_index)
                 next_index += 1
