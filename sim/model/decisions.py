@@ -8,8 +8,9 @@ with it, so the flow model takes the same function's value as the expectation.
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -177,6 +178,17 @@ def qualification(
         if required and not holds:
             return reason, 0
     return SQL, (not need) + (not budget) + (not authority)
+
+
+def qualification_table(d: Definitions) -> list[tuple[int, int]]:
+    """`qualification` of each of the 16 (need, budget, authority, in market) cases, indexed by
+    `qualification_case`: one lookup per discovery call instead of the checks."""
+    return [qualification(d, *flags) for flags in itertools.product((False, True), repeat=4)]
+
+
+def qualification_case(need: Any, budget: Any, authority: Any, in_market: Any) -> Any:
+    """The case's index in `qualification_table` (of flags, or of boolean arrays)."""
+    return 8 * need + 4 * budget + 2 * authority + in_market
 
 
 # ---- opportunities -----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ SDRs beyond what AEs can absorb adds idle time, not a queue that sours every wai
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import deque
 from collections.abc import Iterator
@@ -79,15 +78,12 @@ class Prospecting:
         self.rest = deque([0] * max(math.ceil(sales.account_rest_weeks), 0))
         self.conversion, self.sdr_weight, self.ae_weight = decisions.prospecting_weights(sales)
         self.worked = 0  # accounts reached fresh in the last week worked
-        # the definition's verdict on each of the 16 (need, budget, authority, in market) cases,
-        # by the case's bits: the missing BANT items of an SQL, -1 for a conversation that is not
+        # the missing BANT items of an SQL by its case (decisions.qualification_case), -1 for a
+        # conversation that is not one
         self._missing_by_code = np.array(
             [
                 m if v == decisions.SQL else -1
-                for v, m in (
-                    decisions.qualification(s.definitions, *flags)
-                    for flags in itertools.product((False, True), repeat=4)
-                )
+                for v, m in decisions.qualification_table(s.definitions)
             ],
             np.int8,
         )
@@ -139,7 +135,8 @@ class Prospecting:
         budget = u[Lead.BUDGET] < sales.outbound_budget_share
         authority = u[Lead.AUTHORITY] < sales.outbound_authority_share
         in_market = u[Lead.IN_MARKET] < sales.outbound_in_market_share
-        code = 8 * need + 4 * budget + 2 * authority + in_market  # the case, as in __init__
-        missing = self._missing_by_code[code]
+        missing = self._missing_by_code[
+            decisions.qualification_case(need, budget, authority, in_market)
+        ]
         terms = deal_terms(s.deals, key, fit)
         return SourcedLeads(key, created, fit, in_market, missing, *terms)

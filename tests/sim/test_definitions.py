@@ -7,10 +7,15 @@ paired difference.
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 from stats_checks import Z, paired_metrics, records, small
 
 from sim.model.codes import REASON
+from sim.model.decisions import qualification, qualification_case, qualification_table
 from sim.results import period_weeks
+from sim.scenario import Definitions
 
 
 def test_dropping_need_from_the_sql_definition_qualifies_poor_fit() -> None:
@@ -29,3 +34,22 @@ def test_dropping_need_from_the_sql_definition_qualifies_poor_fit() -> None:
     (r_loose,) = records(loose, 1)
     assert r_strict.reasons[window, REASON["poor_fit"]].sum() > 10
     assert r_loose.reasons[:, REASON["poor_fit"]].sum() == 0
+
+
+def test_the_qualification_table_gives_each_case_the_rules_verdict() -> None:
+    """The engine's discovery calls and the outbound conversations look their verdict up by
+    case; every case (and every definition's flags) gives what `qualification` says, for flags
+    and for boolean arrays alike."""
+    for required in itertools.product((False, True), repeat=4):
+        d = Definitions(
+            sql_requires_need=required[0],
+            sql_requires_budget=required[1],
+            sql_requires_authority=required[2],
+            sql_requires_timing=required[3],
+        )
+        table = qualification_table(d)
+        cases = list(itertools.product((False, True), repeat=4))
+        for flags in cases:
+            assert table[qualification_case(*flags)] == qualification(d, *flags)
+        columns = [np.array(column) for column in zip(*cases, strict=True)]
+        assert qualification_case(*columns).tolist() == list(range(16))
