@@ -273,6 +273,8 @@ class FunnelModel:
     ) -> None:
         """A batch's first MQL moments into their weeks' lists (in batch order within a week),
         built by zip in C rather than by a Python loop over thousands of leads."""
+        if not len(times):
+            return
         week = (times // HOURS_PER_WEEK).astype(np.int64)
         order = np.argsort(week, kind="stable")
         week = week[order]

@@ -196,3 +196,14 @@ def test_learning_from_rejections_cuts_junk():
         simulation={"weeks": 60, "warmup_weeks": 20}, learning={"enabled": True, "rate": 0.8}
     )
     assert_lower(static, learning, "sdr_junk_share")
+
+
+def test_a_definition_no_lead_meets_runs_and_hands_nothing_to_sales():
+    """An unreachable threshold and no demo shortcut: every quarter's batch has no MQL moment
+    at all, the run still completes and sales works only what it sources itself."""
+    s = small(definitions={"mql_threshold": 500, "demo_request_is_mql": False})
+    record = simulate(s, np.random.SeedSequence(3))
+    assert record.weekly["leads"].sum() > 0
+    assert record.weekly["mql"].sum() == 0
+    assert record.weekly["mql_handoffs"].sum() == 0
+    assert record.weekly["sql_sales"].sum() > 0
